@@ -1,0 +1,71 @@
+import Foundation
+
+/// A body to upload: bytes in memory, or a slice of a local (staging) file streamed from disk.
+public enum UploadBody: Sendable, Equatable {
+    case bytes(Data)
+    case file(path: String, offset: Int64, length: Int64)
+
+    public var length: Int64 {
+        switch self {
+        case .bytes(let d): return Int64(d.count)
+        case .file(_, _, let length): return length
+        }
+    }
+}
+
+/// Options of a write (PutObject, CopyObject with REPLACE, InitiateMultipartUpload, PutSymlink).
+public struct WriteOptions: Sendable, Equatable {
+    /// `x-oss-meta-*` without the prefix.
+    public var userMetadata: [String: String]
+    public var contentType: String?
+    /// `x-oss-forbid-overwrite: true`: 409 FileAlreadyExists when the key exists.
+    public var forbidOverwrite: Bool
+
+    public init(userMetadata: [String: String] = [:], contentType: String? = nil, forbidOverwrite: Bool = false) {
+        self.userMetadata = userMetadata; self.contentType = contentType; self.forbidOverwrite = forbidOverwrite
+    }
+}
+
+/// One completed part of a multipart upload.
+public struct UploadedPart: Sendable, Equatable {
+    public var number: Int
+    public var etag: String
+    public init(number: Int, etag: String) { self.number = number; self.etag = etag }
+}
+
+/// The object-storage operations the file system needs. `OSSClient` is the real implementation
+/// (over HTTP); `TestSupport.InMemoryObjectStore` is a fast double that must pass the same contract
+/// suite. Every failure is thrown as `OSSError` (server answers) or `TransportError` (no answer).
+/// Declared here, beside the value types, so the client and the file system share it without
+/// depending on each other.
+public protocol ObjectStore: Sendable {
+    func headObject(_ key: String) async throws -> ObjectMetadata
+    /// `range` is half-open in bytes; nil reads the whole object.
+    func getObject(_ key: String, range: Range<Int64>?) async throws -> Data
+    /// Returns the new ETag.
+    @discardableResult
+    func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String
+    func deleteObject(_ key: String) async throws
+    /// Deletes up to 1000 keys per call; missing keys count as deleted.
+    func deleteObjects(_ keys: [String]) async throws
+    /// `metadata == nil`: COPY directive (keep source metadata); otherwise REPLACE with it.
+    func copyObject(from source: String, to destination: String, replacing metadata: WriteOptions?) async throws
+    func listObjects(prefix: String, delimiter: String?, continuationToken: String?, maxKeys: Int) async throws -> ListObjectsPage
+    func putSymlink(_ key: String, target: String, options: WriteOptions) async throws
+    func getSymlink(_ key: String) async throws -> SymlinkInfo
+
+    func initiateMultipartUpload(_ key: String, options: WriteOptions) async throws -> String
+    func uploadPart(_ key: String, uploadId: String, partNumber: Int, body: UploadBody) async throws -> UploadedPart
+    @discardableResult
+    func completeMultipartUpload(_ key: String, uploadId: String, parts: [UploadedPart], forbidOverwrite: Bool) async throws -> String
+    func abortMultipartUpload(_ key: String, uploadId: String) async throws
+}
+
+/// Failures below the OSS protocol: connection refused/reset, timeouts, local I/O.
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable { case connection, timeout, localIO, other }
+    public var kind: Kind
+    public var message: String
+    public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
+    public var description: String { message }
+}

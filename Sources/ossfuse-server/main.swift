@@ -1,0 +1,1 @@
+print("ossfuse-server: not yet implemented")

@@ -1,0 +1,1 @@
+print("ossfuse: not yet implemented")
