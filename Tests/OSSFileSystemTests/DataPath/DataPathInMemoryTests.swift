@@ -6,7 +6,7 @@ import OSSProtocol
 /// The data-path behaviours over the in-memory store (fast; the same scenarios run over HTTP in
 /// `DataPathServerTests`).
 @Suite struct DataPathInMemoryTests {
-    let scenarios = DataPathScenarios(store: RecordingStore(DataPathMemoryStore()), prefix: "dp/")
+    let scenarios = DataPathScenarios(store: DataPathRecordingStore(DataPathMemoryStore()), prefix: "dp/")
 
     @Test func sequentialKernelSizedReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 128 << 10) }
     @Test func sequentialMegabyteReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 1 << 20) }
@@ -32,7 +32,7 @@ import OSSProtocol
     }
 
     @Test func stagingFileIsPrivateWhileOpen() throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let file = try StagingFileDescriptor(directory: staging.path)
         var info = stat()
         #expect(fstat(file.fd, &info) == 0)

@@ -8,13 +8,13 @@ extension DataPathScenarios {
     private func object(_ key: String) async throws -> Data { try await store.base.getObject(key, range: nil) }
 
     /// Nothing left in the staging directory, no descriptor open on it.
-    private func expectNothingLeft(_ staging: StagingDirectory) throws {
+    private func expectNothingLeft(_ staging: DataPathStagingDirectory) throws {
         #expect(try staging.entries().isEmpty)
         #expect(staging.openDescriptors().isEmpty)
     }
 
     func randomWritesMatchAModel(multipart: Bool) async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = prefix + "random-writes-\(multipart)"
         let config = configuration(staging, threshold: multipart ? 1 << 20 : 64 << 20, partSize: 512 << 10)
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
@@ -53,7 +53,7 @@ extension DataPathScenarios {
     }
 
     func truncateShrinksAndExtendsWithZeros() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = prefix + "truncate"
         let file = try StagedFile(store: store, key: key, configuration: configuration(staging), initialSize: 0, loadExisting: false)
         defer { file.discard() }
@@ -77,7 +77,7 @@ extension DataPathScenarios {
     }
 
     func loadExistingPreservesContent() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let original = Data(Self.source.prefix(20 << 20))
         let key = try await putSource("load-existing", original)
         let config = configuration(staging, threshold: 8 << 20, partSize: 4 << 20)
@@ -100,7 +100,7 @@ extension DataPathScenarios {
     }
 
     func loadExistingOnlyWhenNeeded() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let original = Data(Self.source.prefix(3 << 20))
         let key = try await putSource("load-lazy", original)
         store.resetCounts()
@@ -127,7 +127,7 @@ extension DataPathScenarios {
     }
 
     func failedMultipartUploadAbortsAndKeepsThePreviousObject() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let previous = Data(Self.source.prefix(1 << 20))
         let key = try await putSource("fail-upload", previous)
         let config = configuration(staging, threshold: 1 << 20, partSize: 1 << 20)
@@ -136,7 +136,7 @@ extension DataPathScenarios {
         store.resetCounts()
         store.failUploadParts([3])
         defer { store.failUploadParts([]) }
-        await #expect(throws: RecordingStore.injected) { try await file.upload(options: WriteOptions()) }
+        await #expect(throws: DataPathRecordingStore.injected) { try await file.upload(options: WriteOptions()) }
         #expect(file.isDirty)
         #expect(store.count("InitiateMultipartUpload") == 1)
         #expect(store.count("UploadPart") >= 1)
@@ -154,14 +154,14 @@ extension DataPathScenarios {
     }
 
     func failedUploadThenDiscardLeavesNothing() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = prefix + "fail-discard"
         let config = configuration(staging, threshold: 1 << 20, partSize: 1 << 20)
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
         _ = try await file.write(offset: 0, data: Self.source.prefix(3 << 20))
         store.failUploadParts([1, 2, 3])
         defer { store.failUploadParts([]) }
-        await #expect(throws: RecordingStore.injected) { try await file.upload(options: WriteOptions()) }
+        await #expect(throws: DataPathRecordingStore.injected) { try await file.upload(options: WriteOptions()) }
         file.discard()
         try expectNothingLeft(staging)
         await #expect(throws: OSSError.self) { try await store.base.headObject(key) }

@@ -6,7 +6,7 @@ import OSSProtocol
 /// Behaviours of `Prefetcher` and `StagedFile`, written once and run against every store backend
 /// (the in-memory store and the real server over HTTP).
 struct DataPathScenarios {
-    let store: RecordingStore
+    let store: DataPathRecordingStore
     let prefix: String
 
     static let source: Data = {
@@ -14,7 +14,7 @@ struct DataPathScenarios {
         return Data(rng.bytes(40 << 20))
     }()
 
-    func configuration(_ staging: StagingDirectory, threshold: Int64 = 32 << 20, partSize: Int64 = 16 << 20) -> MountConfiguration {
+    func configuration(_ staging: DataPathStagingDirectory, threshold: Int64 = 32 << 20, partSize: Int64 = 16 << 20) -> MountConfiguration {
         MountConfiguration(parallelism: 8, multipartThreshold: threshold, partSize: partSize,
                            maxPrefetchBytes: 64 << 20, stagingDirectory: staging.path)
     }
@@ -28,7 +28,7 @@ struct DataPathScenarios {
     // MARK: Prefetcher
 
     func sequentialReadsMatchTheSource(step: Int) async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("seq-\(step)")
         store.resetCounts()
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
@@ -47,7 +47,7 @@ struct DataPathScenarios {
     }
 
     func randomReadsMatchTheSource() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("random")
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
         defer { prefetcher.close() }
@@ -62,7 +62,7 @@ struct DataPathScenarios {
     }
 
     func concurrentReorderedReadsMatchTheSource() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("concurrent")
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
         defer { prefetcher.close() }
@@ -81,7 +81,7 @@ struct DataPathScenarios {
     }
 
     func readsAtTheEndOfTheObject() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let small = Data(Self.source.prefix(1000))
         let key = try await putSource("eof", small)
         let prefetcher = Prefetcher(store: store, key: key, size: 1000, configuration: configuration(staging))
@@ -100,7 +100,7 @@ struct DataPathScenarios {
     }
 
     func aFailedGetIsReportedAndRetried() async throws {
-        let staging = try StagingDirectory(); defer { staging.remove() }
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("fail-get")
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
         defer { prefetcher.close() }

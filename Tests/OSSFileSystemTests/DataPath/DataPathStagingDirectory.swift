@@ -1,7 +1,7 @@
 import Foundation
 
 /// A fresh staging directory for one test, with the checks that nothing was left in it.
-struct StagingDirectory {
+struct DataPathStagingDirectory {
     let path: String
 
     init() throws {

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Wraps a real store: counts calls per operation and injects failures, so data-path tests can see
 /// which requests were made (GETs, UploadPart, Abort) and what happens when one fails.
-final class RecordingStore: ObjectStore {
+final class DataPathRecordingStore: ObjectStore {
     private struct State {
         var counts: [String: Int] = [:]
         var failUploadPartNumbers: Set<Int> = []
