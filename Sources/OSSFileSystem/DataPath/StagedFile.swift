@@ -104,7 +104,8 @@ public final class StagedFile: Sendable {
         let etag: String
         if size == 0 || size < configuration.multipartThreshold {
             await background?.abandon()
-            etag = try await store.putObject(key, body: .file(path: file.path, offset: 0, length: size), options: options)
+            let body: UploadBody = size == 0 ? .bytes(Data()) : .file(path: file.path, offset: 0, length: size)
+            etag = try await store.putObject(key, body: body, options: options)
         } else {
             let plan = MultipartPlan(size: size, preferredPartSize: configuration.partSize)
             let handover = await background?.handOver(plan: plan, options: options)
@@ -173,11 +174,11 @@ public final class StagedFile: Sendable {
                 var pending = ranges[...]
                 for _ in 0..<max(1, configuration.parallelism) {
                     guard let range = pending.popFirst() else { break }
-                    group.addTask { try file.write(try await store.getObject(key, range: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
                 }
                 while try await group.next() != nil {
                     guard let range = pending.popFirst() else { continue }
-                    group.addTask { try file.write(try await store.getObject(key, range: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
                 }
             }
             state.withLock { state in
