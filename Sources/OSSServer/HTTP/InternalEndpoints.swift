@@ -1,4 +1,5 @@
 import NIOCore
+import NIOHTTP1
 
 /// `/_ossfuse/...`: request counters for tests and benchmarks. No authentication, loopback only,
 /// never subject to fault injection.

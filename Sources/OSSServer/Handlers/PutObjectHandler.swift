@@ -15,7 +15,7 @@ struct PutObjectHandler: Sendable {
         let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
         try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
         if forbid && existing != nil { throw ServerError.fileAlreadyExists }
-        var written = try await BodyReceiver(service: service).receive(body)
+        let written = try await BodyReceiver(service: service).receive(body)
         do {
             try BodyReceiver.verifyContentMD5(request, written)
         } catch {
@@ -31,7 +31,6 @@ struct PutObjectHandler: Sendable {
             } else {
                 try storage.install(written)
             }
-            written.id = dataId ?? ""
             let record = ObjectRecord(
                 bucket: bucket.name, key: key, type: .normal, size: written.size,
                 etag: "\"" + Digest.hex(md5).uppercased() + "\"", crc64: written.crc64,

@@ -69,5 +69,6 @@ struct ListingEntry: Sendable, Equatable {
     var storageClass: String
 }
 
-/// Milliseconds since 1970 for now.
-func currentMillis() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+/// Now, in milliseconds since 1970, truncated to whole seconds: OSS times have second precision
+/// (listings say `.000Z`, and oss2 accepts nothing else).
+func currentMillis() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) * 1000 }
