@@ -145,6 +145,13 @@ public final class StagedFile: Sendable {
         state.withLock { $0.background }?.enable(options: options)
     }
 
+    /// The options of a multipart upload already started in the background (parts sent), nil when
+    /// none is open. Passing them to `upload(options:)` keeps those parts; other options cost a
+    /// restart of the whole upload.
+    public var backgroundUploadOptions: WriteOptions? {
+        state.withLock { $0.background }?.openUploadOptions
+    }
+
     /// Drops the staged content: the staging file is gone once no upload still reads it; a
     /// background multipart upload not taken over by `upload` is aborted.
     public func discard() {
