@@ -131,26 +131,31 @@ public struct PrefetchPlanner: Sendable, Equatable {
         return gone.map(\.id)
     }
 
-    /// Issues chunks from the end of the held window (or the read, if it jumped past it) until the
-    /// window is covered, the memory bound or the number of chunks ahead is reached.
+    /// Issues chunks for what no chunk covers from the read's start to `window` bytes past its end,
+    /// while the memory bound and the number of chunks ahead allow. Chunks stay sorted and disjoint.
     private mutating func issueChunks(readStart: Int64, readEnd: Int64) -> [Chunk] {
         guard limits.maxBytes > 0 else { return [] }
-        var start = max(chunks.last?.range.upperBound ?? readStart, readStart)
-        if let last = chunks.last, readStart > last.range.upperBound { start = readStart }
         let target = min(fileSize, readEnd + window)
         var held = heldBytes
         var ahead = chunks.filter { $0.range.upperBound > readEnd }.count
         var issued: [Chunk] = []
-        while start < target, ahead < limits.maxChunksAhead {
-            let length = min(nextChunkSize, fileSize - start)
+        var position = readStart
+        while position < target, ahead < limits.maxChunksAhead {
+            if let covering = chunks.first(where: { $0.range.contains(position) }) {
+                position = covering.range.upperBound
+                continue
+            }
+            let insertAt = chunks.firstIndex { $0.range.lowerBound > position } ?? chunks.endIndex
+            let limit = insertAt < chunks.endIndex ? chunks[insertAt].range.lowerBound : fileSize
+            let length = min(nextChunkSize, limit - position)
             guard held + length <= limits.maxBytes else { break }
-            let chunk = Chunk(id: nextID, range: start..<(start + length))
+            let chunk = Chunk(id: nextID, range: position..<(position + length))
             nextID += 1
-            chunks.append(chunk)
+            chunks.insert(chunk, at: insertAt)
             issued.append(chunk)
             held += length
             ahead += chunk.range.upperBound > readEnd ? 1 : 0
-            start += length
+            position += length
             nextChunkSize = min(nextChunkSize * 2, limits.maxChunk)
         }
         return issued

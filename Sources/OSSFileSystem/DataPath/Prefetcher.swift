@@ -105,8 +105,9 @@ public final class Prefetcher: Sendable {
         return pieces
     }
 
-    /// The bytes of one piece. A chunk cancelled under a concurrent reader (by a seek elsewhere) is
-    /// replaced by a direct GET; a chunk that failed is forgotten so the next read asks again.
+    /// The bytes of one piece. A chunk that failed, or was cancelled under a concurrent reader by a
+    /// seek elsewhere, is forgotten (later reads ask again) and this piece is asked once more directly:
+    /// a prefetch that failed long before its bytes were wanted must not fail the read by itself.
     private func bytes(of piece: Piece) async throws -> Data {
         let data: Data
         do {
@@ -119,10 +120,8 @@ public final class Prefetcher: Sendable {
                     state.planner.chunkFailed(id: id)
                 }
             }
-            if piece.task.isCancelled && !Task.isCancelled {
-                return try await store.getObject(key, range: piece.range)
-            }
-            throw error
+            if Task.isCancelled { throw error }
+            return try await store.getObject(key, range: piece.range)
         }
         let lower = Int(piece.range.lowerBound - piece.start)
         guard lower < data.count else { return Data() }
