@@ -5,16 +5,19 @@ import OSSProtocol
 
 /// Builds the real object store (`OSSClient`) and checks it against the bucket before mounting.
 enum Backend {
-    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink?) throws(MountSettingsError) -> OSSClient {
+    /// `quickCheck`: few retries, for the pre-mount check (an unreachable endpoint fails fast).
+    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink?,
+                          quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
         guard let endpoint = URL(string: settings.endpoint) else {
             throw MountSettingsError("url '\(settings.endpoint)' is not a valid URL")
         }
         var configuration = ClientConfiguration(
             endpoint: endpoint, bucket: settings.bucket,
             credentials: Credentials(accessKeyId: key.id, accessKeySecret: key.secret, securityToken: key.securityToken))
-        configuration.region = settings.effectiveRegion
+        configuration.region = settings.region
         configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
         configuration.maxConnections = max(settings.parallelism, 4)
+        if quickCheck { configuration.maxRetries = 1 }
         if let log {
             configuration.log = { record in log.write(RequestLogLine.format(record)) }
         }
@@ -64,6 +67,11 @@ enum Backend {
 /// or credentials.
 enum RequestLogLine {
     static func format(_ record: RequestLogRecord) -> String {
-        "\(record)"
+        var line = "\(record.operation) key=\"\(record.key)\" status=\(record.httpStatus)"
+        line += " request-id=\(record.requestId.isEmpty ? "-" : record.requestId)"
+        line += String(format: " %.1fms", record.durationSeconds * 1000)
+        if record.attempt > 1 { line += " attempt=\(record.attempt)" }
+        if let error = record.error { line += " error=\"\(error)\"" }
+        return line
     }
 }

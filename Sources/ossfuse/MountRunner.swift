@@ -17,9 +17,11 @@ struct MountRunner {
         do throws(MountSettingsError) {
             if let logFile = settings.logFile { try LogSink.attach(logFile: logFile) }
             let key = try AccessKeyLoader.load(bucket: settings.bucket, passwdFile: settings.passwdFile)
-            let store = try Backend.makeStore(settings, key: key, log: settings.debug ? log : nil)
+            let requestLog = settings.debug ? log : nil
+            let checker = try Backend.makeStore(settings, key: key, log: requestLog, quickCheck: true)
             let settings = self.settings
-            try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(store, settings: settings) }
+            try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
+            let store = try Backend.makeStore(settings, key: key, log: requestLog)
             let fileSystem = OSSFileSystem(store: store,
                                            configuration: Backend.mountConfiguration(settings, mountPoint: mountPoint),
                                            logger: { log.write($0) })

@@ -13,7 +13,7 @@ struct MountSettings: Sendable, Equatable {
     var debug = false
 
     var endpoint = MountSettings.defaultEndpoint
-    /// nil: derived from an `oss-REGION.aliyuncs.com` endpoint, else "cn-hangzhou".
+    /// nil: the client derives it from an `oss-REGION.aliyuncs.com` endpoint, else "cn-hangzhou".
     var region: String?
     var signatureV1 = false
     var passwdFile: String?
@@ -32,18 +32,6 @@ struct MountSettings: Sendable, Equatable {
     var multipartThreshold: Int64 = 32 << 20
     var partSize: Int64 = 16 << 20
     var maxPrefetchBytes: Int64 = 256 << 20
-
-    /// The region V4 signing uses.
-    var effectiveRegion: String {
-        if let region { return region }
-        if let host = URL(string: endpoint)?.host {
-            let first = host.split(separator: ".").first.map(String.init) ?? ""
-            if first.hasPrefix("oss-"), host.hasSuffix(".aliyuncs.com") {
-                return String(first.dropFirst(4)).replacingOccurrences(of: "-internal", with: "")
-            }
-        }
-        return "cn-hangzhou"
-    }
 
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {
