@@ -36,7 +36,7 @@ enum AccessKeyLoader {
         }
         let mode = info.st_mode & 0o777
         if mode & 0o077 != 0 {
-            throw MountSettingsError("passwd file \(path) is accessible by group or others (mode \(String(mode, radix: 8))); run: chmod 600 \(path)")
+            throw MountSettingsError("passwd file \(path) is accessible by group or others (mode 0\(String(mode, radix: 8))); run: chmod 600 \(path)")
         }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw MountSettingsError("cannot read passwd file \(path)")

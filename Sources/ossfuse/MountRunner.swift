@@ -31,9 +31,9 @@ struct MountRunner {
             reporter.fail(error.description)
             return 1
         }
-        log.write("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
         reporter.ready()
         if !settings.foreground { Daemonizer.detach(logFile: settings.logFile) }
+        log.write("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
         let status = session.run()
         log.write("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
         return status < 0 ? 1 : 0

@@ -15,7 +15,7 @@ struct OSSFuseCommand: ParsableCommand {
     @Flag(name: .customShort("f"), help: "Stay in the foreground (SIGINT/SIGTERM unmount).")
     var foreground = false
 
-    @Flag(name: .customShort("d"), help: "Log every OSS request (operation, key, status, request id, duration); implies nothing else.")
+    @Flag(name: .customShort("d"), help: "Debug log: one line per OSS request (operation, key, status, request id, duration).")
     var debug = false
 
     @Option(name: .customShort("o", allowingJoined: true), help: ArgumentHelp("Mount options, comma separated; repeatable (see MOUNT OPTIONS).", valueName: "opt[,opt...]"))
