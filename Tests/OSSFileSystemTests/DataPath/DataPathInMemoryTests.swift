@@ -41,3 +41,13 @@ import OSSProtocol
         #expect(staging.openDescriptors().count == 1)
     }
 }
+
+/// Streaming multipart over the in-memory store.
+@Suite struct DataPathStreamingInMemoryTests {
+    let scenarios = DataPathScenarios(store: DataPathRecordingStore(DataPathMemoryStore()), prefix: "dp/")
+
+    @Test func backgroundPartsAreReusedByTheFinalUpload() async throws { try await scenarios.backgroundPartsAreReusedByTheFinalUpload() }
+    @Test func aPartRewrittenAfterItsUploadIsSentAgain() async throws { try await scenarios.aPartRewrittenAfterItsUploadIsSentAgain() }
+    @Test func otherFinalOptionsAbortTheBackgroundUpload() async throws { try await scenarios.otherFinalOptionsAbortTheBackgroundUpload() }
+    @Test func truncatedBelowTheThresholdUsesPutObject() async throws { try await scenarios.truncatedBelowTheThresholdUsesPutObject() }
+}
