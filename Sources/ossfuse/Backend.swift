@@ -21,7 +21,11 @@ enum Backend {
         if let log {
             configuration.log = { record in log.write(RequestLogLine.format(record)) }
         }
-        return OSSClient(configuration: configuration)
+        do {
+            return try OSSClient(configuration: configuration)
+        } catch {
+            throw MountSettingsError("cannot use endpoint \(settings.endpoint): \(error)")
+        }
     }
 
     /// One real request (a one-key listing of the mount's prefix): proves endpoint, bucket and

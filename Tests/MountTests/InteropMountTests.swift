@@ -8,7 +8,7 @@ import XCTest
 /// the OSS API (GetObject through the link).
 final class InteropMountTests: MountTestCase {
     func testLinkMadeThroughOSSClientAppearsInTheMount() async throws {
-        let client = server.client()
+        let client = try server.client()
         try await client.putObject("img/a.jpg", body: .bytes(Data("jpeg".utf8)), options: WriteOptions())
         try await client.putSymlink("docs/latest", target: "img/a.jpg", options: WriteOptions())
         try await client.putSymlink("top", target: "img/a.jpg", options: WriteOptions())
@@ -23,7 +23,7 @@ final class InteropMountTests: MountTestCase {
         let m = try mount()
         try sh(m, "mkdir -p data/sub && printf payload > data/file.txt && ln -s ../file.txt data/sub/link"
                  + " && ln -s \(q(m.path("data/file.txt"))) abs-link")
-        let client = server.client()
+        let client = try server.client()
         let body = try await client.getObject("data/sub/link", range: nil)
         XCTAssertEqual(String(decoding: body, as: UTF8.self), "payload")
         let info = try await client.getSymlink("data/sub/link")
@@ -33,7 +33,7 @@ final class InteropMountTests: MountTestCase {
     }
 
     func testPrefixMountMapsLinksInsideThePrefix() async throws {
-        let client = server.client()
+        let client = try server.client()
         try await client.putObject("base/x/f", body: .bytes(Data("in-prefix".utf8)), options: WriteOptions())
         let m = try mount(prefix: "base")
         try sh(m, "ln -s x/f l")

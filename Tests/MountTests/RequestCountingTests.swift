@@ -6,7 +6,7 @@ import XCTest
 /// What the mount asks the server, counted by the server's stats endpoint.
 final class RequestCountingTests: MountTestCase {
     func testLsLongOfADirectoryMakesNoHeadPerEntryAndARepeatMakesNoRequest() async throws {
-        let client = server.client()
+        let client = try server.client()
         for i in 0..<40 {
             try await client.putObject("dir/file\(i)", body: .bytes(Data("x\(i)".utf8)), options: WriteOptions())
         }
