@@ -96,7 +96,7 @@ extension OSSFileSystem {
         }
         let now = clock()
         var metadata = stat.userMetadata ?? [:]
-        metadata[PosixMetadata.mtime] = PosixMetadata.format(now)
+        metadata[PosixMetadata.mtime] = nil  // the new version's Last-Modified is its mtime
         let key = keys.objectKey(path)
         let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
         let store = self.store, configuration = self.configuration, oldSize = stat.size

@@ -40,7 +40,8 @@ extension OSSFileSystem {
             let stat = NodeStat(kind: .file, size: 0, mtime: clock(), etag: etag, userMetadata: metadata, objectType: .normal)
             noteCreated(path, stat)
             let reply = entry(path, stat)
-            let handle = try await openForWriting(reply.attributes.ino, path: path, stat: stat, truncate: true)
+            let handle = try await openForWriting(reply.attributes.ino, path: path, stat: stat, truncate: true,
+                                                  alreadyStored: true)
             return (reply, handle)
         } catch where error.errno == EEXIST && flags & O_EXCL == 0 {
             cache.invalidate(path)
@@ -59,16 +60,24 @@ extension OSSFileSystem {
         }
     }
 
-    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool) async throws(FSError) -> HandleNumber {
+    /// A writing handle: `truncate` starts from empty (dirty, so the empty content is uploaded),
+    /// `alreadyStored` from the object just put by create (clean), else from the existing content,
+    /// fetched only when needed. Parts written sequentially may upload in the background.
+    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool,
+                        alreadyStored: Bool = false) async throws(FSError) -> HandleNumber {
+        var metadata = stat.userMetadata ?? [:]
+        // The new version's mtime is its Last-Modified, unless setattr sets one meanwhile.
+        metadata[PosixMetadata.mtime] = nil
+        let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
         let staged = try await mappingErrors {
-            let staged = try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
-                                        initialSize: truncate ? 0 : stat.size, loadExisting: !truncate && stat.size > 0)
-            if truncate && stat.size > 0 { try await staged.truncate(to: 0) }
-            return staged
+            let startEmpty = truncate && !alreadyStored
+            return try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
+                                  initialSize: startEmpty ? 0 : stat.size, loadExisting: !startEmpty)
         }
+        staged.enableBackgroundUpload(options: options)
         handles.contentChanged(ino)
         return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
-                                      metadata: stat.userMetadata ?? [:], contentType: stat.contentType))
+                                      metadata: metadata, contentType: stat.contentType))
     }
 
     public func read(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, size: Int) async throws(FSError) -> Data {
@@ -115,7 +124,6 @@ extension OSSFileSystem {
         guard let staged = open.staged, staged.isDirty, !handles.isUnlinked(open.ino) else { return }
         let now = clock()
         var metadata = open.metadata
-        metadata[PosixMetadata.mtime] = PosixMetadata.format(now)
         let pending = handles.takePending(open.ino)
         metadata.merge(pending) { $1 }
         let etag: String

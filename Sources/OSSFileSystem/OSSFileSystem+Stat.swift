@@ -26,10 +26,13 @@ extension OSSFileSystem {
         return nil
     }
 
-    /// The stat of `path` with its user metadata: a HEAD when only a listing has been seen.
-    func fullStat(_ path: String) async throws(FSError) -> NodeStat {
+    /// The stat of `path` with its user metadata: a HEAD when only a listing has been seen (or, with
+    /// `facts`, when the ETag or storage class of a locally written object are not known).
+    func fullStat(_ path: String, facts: Bool = false) async throws(FSError) -> NodeStat {
         let stat = try await stat(path)
-        if stat.userMetadata != nil || path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
+        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
+        let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
+        if stat.userMetadata != nil && !missingFacts { return stat }
         cache.invalidate(path)
         return try await self.stat(path)
     }
@@ -49,7 +52,10 @@ extension OSSFileSystem {
         }
         switch await headResult {
         case .success(let metadata):
-            if metadata.type == .symlink, let link = try await linkStat(path) { return link }
+            if metadata.type == .symlink, var link = try await linkStat(path) {
+                link.storageClass = metadata.storageClass  // the link's own, as all but length/ETag
+                return link
+            }
             if metadata.type != .symlink { return try await objectStat(path, metadata) }
         case .failure(let error) where ErrnoMapping.isLinkFollowFailure(error):
             if let link = try await linkStat(path) { return link }

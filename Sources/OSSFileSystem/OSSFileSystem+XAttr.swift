@@ -15,7 +15,7 @@ extension OSSFileSystem {
     static let maxMetadataBytes = 8192
 
     public func getxattr(_ ino: InodeNumber, name: String) async throws(FSError) -> Data {
-        let stat = try await fullStat(try path(of: ino))
+        let stat = try await fullStat(try path(of: ino), facts: name.hasPrefix(Self.ossNamespace))
         guard let value = xattrs(of: stat)[name] else {
             if !name.hasPrefix("user.") { throw FSError(ENOTSUP) }
             throw FSError(ENODATA)
@@ -24,7 +24,7 @@ extension OSSFileSystem {
     }
 
     public func listxattr(_ ino: InodeNumber) async throws(FSError) -> [String] {
-        let stat = try await fullStat(try path(of: ino))
+        let stat = try await fullStat(try path(of: ino), facts: true)
         return xattrs(of: stat).keys.sorted()
     }
 

@@ -80,8 +80,8 @@ public struct PrefetchPlanner: Sendable, Equatable {
 
     /// Plans the read of `length` bytes at `offset`.
     public mutating func read(offset: Int64, length: Int) -> ReadPlan {
-        let end = min(fileSize, offset + Int64(max(0, length)))
-        guard offset >= 0, offset < end else { return ReadPlan() }
+        guard offset >= 0, offset < fileSize, length > 0 else { return ReadPlan() }
+        let end = offset + min(Int64(length), fileSize - offset)
         var plan = ReadPlan()
         guard isSequential(offset) else {
             plan.drop = chunks.map(\.id)

@@ -54,6 +54,7 @@ public final class StagedFile: Sendable {
     /// Writes `data` at `offset` (a hole before it reads as zeros); returns the bytes written.
     public func write(offset: Int64, data: Data) async throws -> Int {
         guard offset >= 0 else { throw FSError(EINVAL) }
+        guard offset <= Int64.max - Int64(data.count) else { throw FSError(EFBIG) }
         let end = offset + Int64(data.count)
         let file = try await loaded(unlessCovered: offset..<end)
         try checkSpace(file, growingTo: end)

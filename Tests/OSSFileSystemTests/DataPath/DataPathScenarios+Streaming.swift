@@ -42,6 +42,8 @@ extension DataPathScenarios {
         #expect(store.count("CompleteMultipartUpload") == 1)
         #expect(store.count("AbortMultipartUpload") == 0)
         #expect(try await store.base.getObject(key, range: nil) == data)
+        #expect(try await store.base.headObject(key).userMetadata["mode"] == "33188")
+        if let openUploads { #expect(try await openUploads() == 0) }
         file.discard()
         #expect(try staging.entries().isEmpty)
     }
@@ -81,6 +83,8 @@ extension DataPathScenarios {
         #expect(store.count("InitiateMultipartUpload") == 2)
         #expect(store.count("CompleteMultipartUpload") == 1)
         #expect(try await store.base.getObject(key, range: nil) == data)
+        #expect(try await store.base.headObject(key).userMetadata["mtime"] == "2")
+        if let openUploads { #expect(try await openUploads() == 0) }
     }
 
     func truncatedBelowTheThresholdUsesPutObject() async throws {

@@ -88,6 +88,8 @@ import Testing
         #expect(plan.fetch.map(\.range) == [0..<1000])
         #expect(plan.segments == [.chunk(id: plan.fetch[0].id, range: 0..<1000)])
         #expect(PrefetchPlanner(fileSize: 0, limits: limits()).chunks.isEmpty)
+        #expect(planner.read(offset: 10, length: Int.max).segments.count == 1)   // no overflow
+        #expect(planner.read(offset: -1, length: 10) == PrefetchPlanner.ReadPlan())
     }
 
     @Test func reorderedKernelReadsInsideTheWindowStaySequential() {
