@@ -22,6 +22,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var continuation: CheckedContinuation<HTTPResponse, Error>?
     let cancelled = Atomic<Bool>(false)
+    static let maxReservation = 1 << 30
 
     init(_ request: HTTPRequest, continuation: CheckedContinuation<HTTPResponse, Error>) throws {
         self.request = request
@@ -30,7 +31,6 @@ final class CurlTransfer: @unchecked Sendable {
         body = try upload.map(BodySource.init)
         crc = request.computeUploadCRC ? CRC64() : nil
         errorBuffer[0] = 0
-        if request.expectedResponseBytes > 0 { responseBody.reserveCapacity(request.expectedResponseBytes) }
     }
 
     deinit {
@@ -95,6 +95,10 @@ final class CurlTransfer: @unchecked Sendable {
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         headers.append((name, value))
+        // One allocation for the whole body (capped: the length comes from the network).
+        if name == "content-length", request.method != "HEAD", let n = Int(value), n > 0, responseBody.isEmpty {
+            responseBody.reserveCapacity(min(n, CurlTransfer.maxReservation))
+        }
     }
 
     fileprivate func readBody(_ p: UnsafeMutablePointer<CChar>, _ max: Int) -> Int {

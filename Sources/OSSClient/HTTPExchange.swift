@@ -6,8 +6,6 @@ struct HTTPRequest: Sendable {
     var url: String
     var headers: [(name: String, value: String)]
     var body: UploadBody?
-    /// Expected response body size, to reserve memory once.
-    var expectedResponseBytes: Int = 0
     /// Compute the CRC-64 of the uploaded bytes while sending.
     var computeUploadCRC = false
 }

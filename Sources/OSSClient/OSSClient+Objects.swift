@@ -13,7 +13,6 @@ extension OSSClient {
         if let range {
             if range.isEmpty { return Data() }
             call.headers = [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"), ("x-oss-range-behavior", "standard")]
-            call.expectedResponseBytes = Int(clamping: range.count)
         }
         let r = try await send(call)
         guard let range else {

@@ -33,7 +33,6 @@ public final class OSSClient: ObjectStore {
         var headers: [(name: String, value: String)] = []
         var body: UploadBody? = nil
         var safety: RetryPolicy.Safety = .repeatable
-        var expectedResponseBytes = 0
         var computeUploadCRC = false
         /// Statuses other than 2xx that are not errors for this call.
         var acceptedStatuses: Set<Int> = []
@@ -81,8 +80,7 @@ public final class OSSClient: ObjectStore {
         case .v4: SignerV4.sign(&s, credentials: configuration.credentials, region: region)
         }
         return HTTPRequest(method: call.method, url: addressing.url(key: call.key, query: call.query), headers: s.headers,
-                           body: call.body, expectedResponseBytes: call.expectedResponseBytes,
-                           computeUploadCRC: call.computeUploadCRC)
+                           body: call.body, computeUploadCRC: call.computeUploadCRC)
     }
 
     private func record(_ call: Call, attempt: Int, started: UInt64, status: Int, requestId: String, error: String?) {
