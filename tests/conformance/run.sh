@@ -51,4 +51,10 @@ OSS_TEST_BUCKET=conf OSS_TEST_ROOT="$root/data" OSS_TEST_SERVER="$server" \
 if [ "$status" -ne 0 ]; then
     echo "--- server stderr (last 20 lines) ---"; tail -20 "$root/server.err" || true
 fi
+# The store must be consistent after everything the suite did.
+kill "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+if ! "$server" --root "$root/data" --check >"$root/check.out"; then
+    cat "$root/check.out"; echo "conformance: --check found an inconsistent store"; status=1
+fi
 exit "$status"

@@ -71,7 +71,7 @@ struct MultipartHandler: Sendable {
         }
         let part = try await commit(written, uploadId: uploadId, number: number, bucket: bucket.name, key: key)
         let result = CopyPartResult(etag: part.etag, lastModified: Date(timeIntervalSince1970: Double(part.lastModifiedMillis) / 1000))
-        return .xml(result.xmlDocument())
+        return .xml(result.xmlDocument(), headers: [("ETag", part.etag)])
     }
 
     func abort(_ request: RequestContext) async throws -> ServerResponse {
