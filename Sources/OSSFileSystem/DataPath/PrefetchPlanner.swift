@@ -62,8 +62,9 @@ public struct PrefetchPlanner: Sendable, Equatable {
     public private(set) var expectedOffset: Int64 = 0
     /// Highest read end since the last seek.
     private var highWater: Int64 = 0
-    /// Bytes to keep requested ahead of the reader.
-    public private(set) var window: Int64
+    /// Bytes to keep requested ahead of the reader: none for the first read after opening or a seek
+    /// (which may be the only one), then `initialChunk`, doubling with each sequential read.
+    public private(set) var window: Int64 = 0
     /// Size of the next chunk.
     public private(set) var nextChunkSize: Int64
     private var nextID = 0
@@ -71,7 +72,6 @@ public struct PrefetchPlanner: Sendable, Equatable {
     public init(fileSize: Int64, limits: Limits = Limits()) {
         self.fileSize = max(0, fileSize)
         self.limits = limits
-        self.window = limits.initialChunk
         self.nextChunkSize = limits.initialChunk
     }
 
@@ -80,13 +80,13 @@ public struct PrefetchPlanner: Sendable, Equatable {
 
     /// Plans the read of `length` bytes at `offset`.
     public mutating func read(offset: Int64, length: Int) -> ReadPlan {
-        let end = min(fileSize, offset + Int64(max(0, length)))
-        guard offset >= 0, offset < end else { return ReadPlan() }
+        guard offset >= 0, offset < fileSize, length > 0 else { return ReadPlan() }
+        let end = offset + min(Int64(length), fileSize - offset)
         var plan = ReadPlan()
         guard isSequential(offset) else {
             plan.drop = chunks.map(\.id)
             chunks.removeAll()
-            window = limits.initialChunk
+            window = 0
             nextChunkSize = limits.initialChunk
             expectedOffset = end
             highWater = end
@@ -98,7 +98,7 @@ public struct PrefetchPlanner: Sendable, Equatable {
         plan.drop = dropConsumed()
         plan.fetch = issueChunks(readStart: offset, readEnd: end)
         plan.segments = segments(for: offset..<end)
-        window = min(window * 2, maxWindow)
+        window = window == 0 ? min(limits.initialChunk, maxWindow) : min(window * 2, maxWindow)
         return plan
     }
 
@@ -109,7 +109,7 @@ public struct PrefetchPlanner: Sendable, Equatable {
 
     /// Drops every chunk (handle closed); returns their ids.
     public mutating func reset() -> [Int] {
-        defer { chunks.removeAll(); window = limits.initialChunk; nextChunkSize = limits.initialChunk }
+        defer { chunks.removeAll(); window = 0; nextChunkSize = limits.initialChunk }
         return chunks.map(\.id)
     }
 

@@ -87,7 +87,7 @@ public final class Prefetcher: Sendable {
             }
             for chunk in plan.fetch {
                 let range = chunk.range
-                state.chunks[chunk.id] = (range.lowerBound, Task { try await store.getObject(key, range: range) })
+                state.chunks[chunk.id] = (range.lowerBound, Task { try await store.getObject(key, exactly: range) })
             }
             let pieces = plan.segments.map { segment -> Piece in
                 switch segment {
@@ -96,7 +96,7 @@ public final class Prefetcher: Sendable {
                     return Piece(range: range, chunkID: id, start: held.start, task: held.task)
                 case .direct(let range):
                     return Piece(range: range, chunkID: nil, start: range.lowerBound,
-                                 task: Task { try await store.getObject(key, range: range) })
+                                 task: Task { try await store.getObject(key, exactly: range) })
                 }
             }
             return (pieces, cancelled)
@@ -121,7 +121,7 @@ public final class Prefetcher: Sendable {
                 }
             }
             if Task.isCancelled { throw error }
-            return try await store.getObject(key, range: piece.range)
+            return try await store.getObject(key, exactly: piece.range)
         }
         let lower = Int(piece.range.lowerBound - piece.start)
         guard lower < data.count else { return Data() }

@@ -14,6 +14,8 @@ import Synchronization
 public final class StagedFile: Sendable {
     private struct State: ~Copyable {
         var file: StagingFileDescriptor?
+        /// Streaming multipart, once enabled; nil after `discard()`.
+        var background: BackgroundUpload?
         var size: Int64
         /// Leading bytes of the existing object not yet downloaded (0: nothing to load).
         var baseLength: Int64
@@ -37,7 +39,8 @@ public final class StagedFile: Sendable {
         self.store = store
         self.key = key
         self.configuration = configuration
-        self.state = Mutex(State(file: file, size: max(0, initialSize),
+        let background = BackgroundUpload(store: store, key: key, file: file, configuration: configuration)
+        self.state = Mutex(State(file: file, background: background, size: max(0, initialSize),
                                  baseLength: loadExisting ? max(0, initialSize) : 0,
                                  uploaded: loadExisting ? 1 : 0))
     }
@@ -51,14 +54,17 @@ public final class StagedFile: Sendable {
     /// Writes `data` at `offset` (a hole before it reads as zeros); returns the bytes written.
     public func write(offset: Int64, data: Data) async throws -> Int {
         guard offset >= 0 else { throw FSError(EINVAL) }
+        guard offset <= Int64.max - Int64(data.count) else { throw FSError(EFBIG) }
         let end = offset + Int64(data.count)
         let file = try await loaded(unlessCovered: offset..<end)
         try checkSpace(file, growingTo: end)
         try file.write(data, at: offset)
-        state.withLock { state in
+        let (background, size) = state.withLock { state in
             state.size = max(state.size, end)
             state.generation += 1
+            return (state.background, state.size)
         }
+        background?.wrote(offset..<end, size: size)
         return data.count
     }
 
@@ -78,6 +84,7 @@ public final class StagedFile: Sendable {
                 guard let file = state.file else { throw FSError(EBADF) }
                 if let loading = state.loading { return loading }
                 try file.truncate(to: size)
+                state.background?.truncated(from: state.size, to: size)
                 state.baseLength = min(state.baseLength, size)
                 if state.size != size { state.generation += 1 }
                 state.size = size
@@ -94,12 +101,17 @@ public final class StagedFile: Sendable {
     public func upload(options: WriteOptions) async throws -> String {
         let file = try await loaded(unlessCovered: nil)
         let (size, generation) = state.withLock { ($0.size, $0.generation) }
+        let background = state.withLock { $0.background }
         let etag: String
         if size == 0 || size < configuration.multipartThreshold {
-            etag = try await store.putObject(key, body: .file(path: file.path, offset: 0, length: size), options: options)
+            await background?.abandon()
+            let body: UploadBody = size == 0 ? .bytes(Data()) : .file(path: file.path, offset: 0, length: size)
+            etag = try await store.putObject(key, body: body, options: options)
         } else {
+            let plan = MultipartPlan(size: size, preferredPartSize: configuration.partSize)
+            let handover = await background?.handOver(plan: plan, options: options)
             let upload = MultipartUpload(store: store, key: key, options: options, parallelism: configuration.parallelism)
-            etag = try await upload.run(path: file.path, plan: MultipartPlan(size: size, preferredPartSize: configuration.partSize))
+            etag = try await upload.run(path: file.path, plan: plan, uploadID: handover?.uploadID, reusing: handover?.parts ?? [:])
         }
         state.withLock { state in
             state.uploaded = max(state.uploaded, generation)
@@ -108,14 +120,23 @@ public final class StagedFile: Sendable {
         return etag
     }
 
-    /// Drops the staged content: the staging file is gone once no upload still reads it.
+    /// Lets parts of a large file written sequentially be uploaded before `upload(options:)`
+    /// (streaming multipart), which then only sends the rest. `options` must be what `upload` will be
+    /// given: with other options the early parts are aborted and everything is sent again.
+    public func enableBackgroundUpload(options: WriteOptions) {
+        state.withLock { $0.background }?.enable(options: options)
+    }
+
+    /// Drops the staged content: the staging file is gone once no upload still reads it; a
+    /// background multipart upload not taken over by `upload` is aborted.
     public func discard() {
-        let loading = state.withLock { state -> Task<Void, any Error>? in
+        let (loading, background) = state.withLock { state -> (Task<Void, any Error>?, BackgroundUpload?) in
             state.file = nil
-            defer { state.loading = nil }
-            return state.loading
+            defer { state.loading = nil; state.background = nil }
+            return (state.loading, state.background)
         }
         loading?.cancel()
+        background?.cancel()
     }
 
     // MARK: - Loading the existing object
@@ -154,11 +175,11 @@ public final class StagedFile: Sendable {
                 var pending = ranges[...]
                 for _ in 0..<max(1, configuration.parallelism) {
                     guard let range = pending.popFirst() else { break }
-                    group.addTask { try file.write(try await store.getObject(key, range: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
                 }
                 while try await group.next() != nil {
                     guard let range = pending.popFirst() else { continue }
-                    group.addTask { try file.write(try await store.getObject(key, range: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
                 }
             }
             state.withLock { state in

@@ -42,21 +42,25 @@ public struct CRC64: Sendable, Equatable {
     }
 
     static func update(_ crc: UInt64, _ buf: UnsafeRawBufferPointer) -> UInt64 {
+        guard let base = buf.baseAddress, buf.count > 0 else { return crc }
         var c = ~crc
         let n = buf.count
         var i = 0
-        table.withUnsafeBufferPointer { t in
+        table.withUnsafeBufferPointer { tb in
+            // Plain pointers: no per-access bounds checks, so even debug builds stay fast.
+            let t = tb.baseAddress!
             while n - i >= 8 {
-                let w = buf.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian ^ c
-                c = t[7 * 256 + Int(w & 0xFF)] ^ t[6 * 256 + Int((w >> 8) & 0xFF)]
-                    ^ t[5 * 256 + Int((w >> 16) & 0xFF)] ^ t[4 * 256 + Int((w >> 24) & 0xFF)]
-                    ^ t[3 * 256 + Int((w >> 32) & 0xFF)] ^ t[2 * 256 + Int((w >> 40) & 0xFF)]
-                    ^ t[256 + Int((w >> 48) & 0xFF)] ^ t[Int(w >> 56)]
-                i += 8
+                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self).littleEndian ^ c
+                c = t[1792 &+ Int(truncatingIfNeeded: w & 0xFF)] ^ t[1536 &+ Int(truncatingIfNeeded: (w &>> 8) & 0xFF)]
+                    ^ t[1280 &+ Int(truncatingIfNeeded: (w &>> 16) & 0xFF)] ^ t[1024 &+ Int(truncatingIfNeeded: (w &>> 24) & 0xFF)]
+                    ^ t[768 &+ Int(truncatingIfNeeded: (w &>> 32) & 0xFF)] ^ t[512 &+ Int(truncatingIfNeeded: (w &>> 40) & 0xFF)]
+                    ^ t[256 &+ Int(truncatingIfNeeded: (w &>> 48) & 0xFF)] ^ t[Int(truncatingIfNeeded: w &>> 56)]
+                i &+= 8
             }
+            let bytes = base.assumingMemoryBound(to: UInt8.self)
             while i < n {
-                c = t[Int((c ^ UInt64(buf[i])) & 0xFF)] ^ (c >> 8)
-                i += 1
+                c = t[Int(truncatingIfNeeded: (c ^ UInt64(bytes[i])) & 0xFF)] ^ (c &>> 8)
+                i &+= 1
             }
         }
         return ~c

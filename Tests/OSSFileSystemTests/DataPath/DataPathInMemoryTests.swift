@@ -1,12 +1,16 @@
 import Foundation
 import Testing
 import OSSProtocol
+import TestSupport
 @testable import OSSFileSystem
 
 /// The data-path behaviours over the in-memory store (fast; the same scenarios run over HTTP in
 /// `DataPathServerTests`).
 @Suite struct DataPathInMemoryTests {
-    let scenarios = DataPathScenarios(store: DataPathRecordingStore(DataPathMemoryStore()), prefix: "dp/")
+    let scenarios: DataPathScenarios = {
+        let memory = InMemoryObjectStore()
+        return DataPathScenarios(store: DataPathRecordingStore(memory), prefix: "dp/", openUploads: { await memory.openUploadCount })
+    }()
 
     @Test func sequentialKernelSizedReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 128 << 10) }
     @Test func sequentialMegabyteReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 1 << 20) }
@@ -27,7 +31,7 @@ import OSSProtocol
     @Test func stagingInAMissingDirectoryFailsWithItsErrno() {
         let config = MountConfiguration(stagingDirectory: "/nonexistent/ossfuse-staging")
         #expect(throws: FSError(ENOENT)) {
-            _ = try StagedFile(store: DataPathMemoryStore(), key: "k", configuration: config, initialSize: 0, loadExisting: false)
+            _ = try StagedFile(store: InMemoryObjectStore(), key: "k", configuration: config, initialSize: 0, loadExisting: false)
         }
     }
 
@@ -40,4 +44,17 @@ import OSSProtocol
         #expect(info.st_nlink == 0)   // unlinked at once
         #expect(staging.openDescriptors().count == 1)
     }
+}
+
+/// Streaming multipart over the in-memory store.
+@Suite struct DataPathStreamingInMemoryTests {
+    let scenarios: DataPathScenarios = {
+        let memory = InMemoryObjectStore()
+        return DataPathScenarios(store: DataPathRecordingStore(memory), prefix: "dp/", openUploads: { await memory.openUploadCount })
+    }()
+
+    @Test func backgroundPartsAreReusedByTheFinalUpload() async throws { try await scenarios.backgroundPartsAreReusedByTheFinalUpload() }
+    @Test func aPartRewrittenAfterItsUploadIsSentAgain() async throws { try await scenarios.aPartRewrittenAfterItsUploadIsSentAgain() }
+    @Test func otherFinalOptionsAbortTheBackgroundUpload() async throws { try await scenarios.otherFinalOptionsAbortTheBackgroundUpload() }
+    @Test func truncatedBelowTheThresholdUsesPutObject() async throws { try await scenarios.truncatedBelowTheThresholdUsesPutObject() }
 }

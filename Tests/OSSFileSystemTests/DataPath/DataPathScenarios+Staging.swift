@@ -143,6 +143,7 @@ extension DataPathScenarios {
         #expect(store.count("CompleteMultipartUpload") == 0)
         #expect(store.count("AbortMultipartUpload") == 1)
         #expect(try await object(key) == previous)
+        if let openUploads { #expect(try await openUploads() == 0) }
         // The handle still holds the data: once the fault is gone, the upload succeeds.
         store.failUploadParts([])
         _ = try await file.upload(options: WriteOptions())
@@ -165,5 +166,6 @@ extension DataPathScenarios {
         file.discard()
         try expectNothingLeft(staging)
         await #expect(throws: OSSError.self) { try await store.base.headObject(key) }
+        if let openUploads { #expect(try await openUploads() == 0) }
     }
 }

@@ -8,6 +8,8 @@ import OSSProtocol
 struct DataPathScenarios {
     let store: DataPathRecordingStore
     let prefix: String
+    /// Multipart uploads neither completed nor aborted, where the backend can tell.
+    var openUploads: (@Sendable () async throws -> Int)? = nil
 
     static let source: Data = {
         var rng = DataPathRNG(seed: 2026)
