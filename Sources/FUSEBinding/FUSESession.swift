@@ -67,6 +67,7 @@ public final class FUSESession: @unchecked Sendable {
         self.session = session
         self.arguments = arguments
         self.userdata = userdata
+        ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {
                 teardown()

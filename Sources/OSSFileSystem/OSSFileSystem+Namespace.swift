@@ -97,11 +97,7 @@ extension OSSFileSystem {
         try requireWritable()
         let path = KeyMapping.child(try path(of: parent), name)
         let dirPrefix = keys.directoryPrefix(path)
-        do throws(FSError) {
-            if try await stat(path).kind != .directory { throw FSError(ENOTDIR) }
-        } catch where error.errno == ENOENT {
-            // An implicit directory vanishes with its last key: removing it again succeeds.
-        }
+        if try await stat(path).kind != .directory { throw FSError(ENOTDIR) }
         try await mappingErrors {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 2)
             if page.contents.contains(where: { !$0.key.utf8.elementsEqual(dirPrefix.utf8) }) { throw FSError(ENOTEMPTY) }
