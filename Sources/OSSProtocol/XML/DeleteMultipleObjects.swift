@@ -1,0 +1,59 @@
+import Foundation
+
+/// The `<Delete>` request body of DeleteMultipleObjects (keys are sent as XML text; 1–1000 keys).
+public struct DeleteMultipleObjects: Sendable, Equatable {
+    public var quiet: Bool
+    public var keys: [String]
+
+    /// Creates a request body.
+    public init(keys: [String], quiet: Bool = false) { self.keys = keys; self.quiet = quiet }
+
+    /// The document.
+    public func xmlDocument() -> Data {
+        var w = XMLWriter()
+        w.element("Delete") { w in
+            w.element("Quiet", quiet ? "true" : "false")
+            for k in keys { w.element("Object") { $0.element("Key", k) } }
+        }
+        return w.data
+    }
+
+    /// Decodes the document; `Quiet` is optional (false).
+    public static func decode(_ data: Data) throws -> DeleteMultipleObjects {
+        let root = try XMLNode.parse(data)
+        guard root.name == "Delete" else { throw XMLDocumentError.unexpected("root \(root.name)") }
+        let keys = try root.children("Object").map { o -> String in
+            guard let k = o.string("Key") else { throw XMLDocumentError.unexpected("Object without Key") }
+            return k
+        }
+        return DeleteMultipleObjects(keys: keys, quiet: root.bool("Quiet") ?? false)
+    }
+}
+
+/// The `<DeleteResult>` answer: the keys reported deleted (all of them unless quiet).
+public struct DeleteMultipleObjectsResult: Sendable, Equatable {
+    public var deleted: [String]
+
+    /// Creates a result.
+    public init(deleted: [String]) { self.deleted = deleted }
+
+    /// The document (`encodingType: "url"` encodes the keys).
+    public func xmlDocument(encodingType: String? = nil) -> Data {
+        let enc = ListingEncoding.encoder(encodingType)
+        var w = XMLWriter()
+        w.element("DeleteResult") { w in
+            w.element("EncodingType", ifPresent: encodingType)
+            for k in deleted { w.element("Deleted") { $0.element("Key", enc(k)) } }
+        }
+        return w.data
+    }
+
+    /// Decodes the document; an empty body (quiet mode, all deleted) is an empty result.
+    public static func decode(_ data: Data) throws -> DeleteMultipleObjectsResult {
+        if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return DeleteMultipleObjectsResult(deleted: []) }
+        let root = try XMLNode.parse(data)
+        guard root.name == "DeleteResult" else { throw XMLDocumentError.unexpected("root \(root.name)") }
+        let dec = ListingEncoding.decoder(root.string("EncodingType"))
+        return DeleteMultipleObjectsResult(deleted: try root.children("Deleted").compactMap { try $0.string("Key").map(dec) })
+    }
+}
