@@ -2,7 +2,7 @@
 with a timeout (a call stuck in the kernel cannot be interrupted from Python). Prints one JSON
 line: {"ok": bool, "errno": int|null, "error": str, "seconds": float, "result": ...}.
 
-Usage: fsop.py read PATH | write PATH SIZE SEED | stat PATH | listdir PATH | create PATH |
+Usage: fsop.py read PATH | write PATH SIZE SEED | write-hold PATH SIZE SEED | stat PATH | listdir PATH | create PATH |
        mkdir PATH | symlink TARGET PATH | rename SRC DST | writer PATH MIB SEED"""
 import errno, hashlib, json, os, random, sys, time
 
@@ -10,6 +10,9 @@ import errno, hashlib, json, os, random, sys, time
 def data(size, seed):
     rng = random.Random(seed)
     return rng.randbytes(size)
+
+
+STEP = ["call"]   # the system call in progress, reported with an error
 
 
 def op(args):
@@ -20,8 +23,26 @@ def op(args):
         return {"size": len(body), "md5": hashlib.md5(body).hexdigest()}
     if kind == "write":
         body = data(int(args[2]), int(args[3]))
-        with open(args[1], "wb") as f:
-            f.write(body)
+        STEP[0] = "open"
+        f = open(args[1], "wb")
+        STEP[0] = "write"
+        f.write(body)
+        f.flush()
+        STEP[0] = "close"
+        f.close()
+        return {"size": len(body), "md5": hashlib.md5(body).hexdigest()}
+    if kind == "write-hold":
+        # Opens and writes while the caller's world is fine, says so on stderr, then closes only
+        # after a line arrives on stdin (the caller breaks something in between).
+        body = data(int(args[2]), int(args[3]))
+        STEP[0] = "open"
+        fd = os.open(args[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        STEP[0] = "write"
+        os.write(fd, body)
+        print("written", file=sys.stderr, flush=True)
+        sys.stdin.readline()
+        STEP[0] = "close"
+        os.close(fd)
         return {"size": len(body), "md5": hashlib.md5(body).hexdigest()}
     if kind == "stat":
         st = os.lstat(args[1])
@@ -50,13 +71,17 @@ def writer(path, mib, seed):
     so a test can kill the file system at a chosen point."""
     rng = random.Random(seed)
     h = hashlib.md5()
-    with open(path, "wb") as f:
-        for n in range(mib):
-            block = rng.randbytes(1 << 20)
-            f.write(block)
-            h.update(block)
-            print(f"wrote {n + 1}", file=sys.stderr, flush=True)
-        print("closing", file=sys.stderr, flush=True)
+    STEP[0] = "open"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    STEP[0] = "write"
+    for n in range(mib):
+        block = rng.randbytes(1 << 20)
+        os.write(fd, block)
+        h.update(block)
+        print(f"wrote {n + 1}", file=sys.stderr, flush=True)
+    print("closing", file=sys.stderr, flush=True)
+    STEP[0] = "close"
+    os.close(fd)
     return {"md5": h.hexdigest()}
 
 
@@ -66,7 +91,8 @@ def main():
         result = op(sys.argv[1:])
         out = {"ok": True, "errno": None, "error": "", "result": result}
     except OSError as e:
-        out = {"ok": False, "errno": e.errno, "error": f"{errno.errorcode.get(e.errno, e.errno)}: {e.strerror}"}
+        out = {"ok": False, "errno": e.errno, "step": STEP[0],
+               "error": f"{errno.errorcode.get(e.errno, e.errno)} at {STEP[0]}: {e.strerror}"}
     out["seconds"] = round(time.monotonic() - t, 3)
     print(json.dumps(out), flush=True)
 

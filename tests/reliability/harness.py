@@ -292,17 +292,13 @@ def wait_until(pred, timeout, step=0.2):
 
 
 def fault_count(stats):
-    """Faults the server reports having injected: any stats key that names faults or drops."""
-    total, keys = 0, []
-    def walk(obj, path):
-        nonlocal total
-        if isinstance(obj, dict):
-            for k, v in obj.items():
-                walk(v, path + [str(k)])
-        elif isinstance(obj, (int, float)) and path and any(w in path[-1].lower() for w in ("fault", "drop")):
-            total += int(obj); keys.append(".".join(path))
-    walk(stats, [])
-    return total, keys
+    """Faults the server reports having injected: `FaultsInjected` when present, else the sum
+    of the keys that name faults or drops. Returns (count, keys used)."""
+    if "FaultsInjected" in stats:
+        return int(stats["FaultsInjected"]), ["FaultsInjected"]
+    keys = [k for k, v in stats.items() if isinstance(v, (int, float))
+            and any(w in k.lower() for w in ("fault", "drop"))]
+    return sum(int(stats[k]) for k in keys), keys
 
 
 def dump_json(obj):

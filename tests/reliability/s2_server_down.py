@@ -2,9 +2,9 @@
 with EIO (each call bounded by a timeout; the time it took is reported, not asserted), the mount
 must stay up, and once the server is back on the same port and root, the mount works again by
 itself."""
-import errno, os, random
+import errno, json, os, random, subprocess, sys, time
 
-from harness import Mount, Server, fsop, md5, wait_until
+from harness import HERE, CheckFailed, Mount, Server, fsop, md5, wait_until
 
 CALL_TIMEOUT = 120
 
@@ -15,6 +15,28 @@ def expect_eio(fig, what, res):
     fig.check(ok, f"{what} with the server down: expected EIO, got {res.get('error') or 'success'}"
                   f" after {res['seconds']} s")
     fig.note(f"{what}: {res.get('error') or 'success'} after {res['seconds']} s")
+
+
+def hold_write(path, size):
+    """A writer that has opened and written `path` and waits to close it (see fsop write-hold)."""
+    p = subprocess.Popen([sys.executable, os.path.join(HERE, "fsop.py"), "write-hold", path, str(size), "5"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = p.stderr.readline()
+    if "written" not in line:
+        p.kill()
+        raise CheckFailed(f"write before the outage failed: {p.stdout.read()} {line}")
+    return p
+
+
+def release(p):
+    """Lets a held writer close; its JSON answer, bounded by CALL_TIMEOUT."""
+    t = time.monotonic()
+    try:
+        out, _ = p.communicate("go\n", timeout=CALL_TIMEOUT)
+        return json.loads(out.strip().splitlines()[-1])
+    except subprocess.TimeoutExpired:
+        p.kill(); p.wait()
+        return {"ok": False, "errno": None, "error": "timeout", "seconds": round(time.monotonic() - t, 3)}
 
 
 def run(ctx, fig):
@@ -31,8 +53,11 @@ def run(ctx, fig):
     looked = fsop("stat", f"{mnt}/down/file-1.bin")       # known to the kernel, data never read
     fig.check(looked["ok"], f"stat before the outage failed: {looked}")
 
+    held = hold_write(f"{mnt}/down/held.bin", 3 << 20)
     server.stop()
+    fig.add("faults")
     print("  server stopped", flush=True)
+    expect_eio(fig, "close() of a file written before the outage", release(held))
     expect_eio(fig, "read of a never-looked-up file", fsop("read", f"{mnt}/down/file-2.bin", timeout=CALL_TIMEOUT))
     expect_eio(fig, "read of a stat'ed but unread file", fsop("read", f"{mnt}/down/file-1.bin", timeout=CALL_TIMEOUT))
     expect_eio(fig, "listing of an unlisted directory", fsop("listdir", f"{mnt}/down/sub", timeout=CALL_TIMEOUT))
@@ -68,6 +93,8 @@ def run(ctx, fig):
         status, body = server.oss.request("GET", "down/after.bin")
         fig.check(status == 200 and md5(body) == w["result"]["md5"], "write after recovery not stored intact")
         fig.add("bytes", len(body))
+    status, body = server.oss.request("GET", "down/held.bin")
+    fig.check(status == 404 or len(body) == 0, f"the upload whose close() failed left {len(body)} bytes behind")
     status, _ = server.oss.request("HEAD", "down/new.bin")
     fig.check(status == 404, f"the write that failed with EIO left an object behind (HEAD {status})")
     r = fsop("listdir", f"{mnt}/down/sub", timeout=CALL_TIMEOUT)
