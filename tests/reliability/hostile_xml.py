@@ -33,6 +33,8 @@ def bodies(p, keys):
         ("NUL in key", f"<Delete><Object><Key>{keys[0]}\x00</Key></Object></Delete>".encode(),
          MALFORMED + [err(400, "InvalidObjectName", "InvalidArgument")]),
         ("invalid UTF-8", b"<Delete><Object><Key>\xff\xfe</Key></Object></Delete>", MALFORMED),
+        # FoundationXML traps on a non-UTF-8 element name (fixed in OSSProtocol XMLNode.parse).
+        ("invalid UTF-8 in an element name", b"<Delete><Object><Key\xe1e>k</Key\xe1e></Object></Delete>", MALFORMED),
     ]
 
 
@@ -90,6 +92,8 @@ def multipart(p, i):
                  + "</CompleteMultipartUpload>").encode(), [err(400, "InvalidPartOrder")]),
              ("no parts", b"<CompleteMultipartUpload></CompleteMultipartUpload>",
               MALFORMED + [err(400, "InvalidArgument", "InvalidPart")]),
+             ("invalid UTF-8 in an element name", b"<CompleteMultipartUpload><Part\xe1e/></CompleteMultipartUpload>",
+              MALFORMED),
              ("entity bomb", bodies(p, [key])[8][1].replace(b"Delete", b"CompleteMultipartUpload"),
               MALFORMED + [err(400, "InvalidPart", "InvalidArgument")])]
     for name, body, expect in p.rng.sample(cases, 4) + [cases[i % len(cases)]]:

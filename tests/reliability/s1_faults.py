@@ -6,7 +6,7 @@ import os, random
 from harness import Mount, Server, fault_count, run as sh, sha256_file
 
 
-def make_tree(root, total_bytes, rng):
+def make_tree(root, total_bytes, small_files, rng):
     """Many small files, some 1-20 MiB files, nested and empty directories, odd names, symlinks
     (relative, to directories, dangling, absolute, chains). Returns (files, bytes)."""
     os.makedirs(root)
@@ -17,15 +17,19 @@ def make_tree(root, total_bytes, rng):
         dirs.append(d)
     os.makedirs(os.path.join(root, "empty-dir"))
     files, written = [], 0
-    big_budget = total_bytes * 6 // 10
+    big_budget = total_bytes * 7 // 10
     while written < big_budget:
         size = min(rng.randrange(1 << 20, 20 << 20), max(1 << 20, big_budget - written))
         files.append((os.path.join(rng.choice(dirs), f"big-{len(files)}.bin"), size))
         written += size
     names = ["plain", "with space", "percent%41", "plus+sign", "hash#tag", "ünïcödé-文件", "dots..x", "-dash"]
-    while written < total_bytes:
-        size = rng.choice([0, 1, rng.randrange(2, 4096), rng.randrange(4096, 256 << 10)])
+    for _ in range(small_files):
+        size = rng.choice([0, 1, rng.randrange(2, 4096), rng.randrange(4096, 64 << 10)])
         files.append((os.path.join(rng.choice(dirs), f"{rng.choice(names)}-{len(files)}.dat"), size))
+        written += size
+    while written < total_bytes:   # the rest in medium files
+        size = min(rng.randrange(256 << 10, 1 << 20), total_bytes - written)
+        files.append((os.path.join(rng.choice(dirs), f"medium-{len(files)}.bin"), size))
         written += size
     for path, size in files:
         with open(path, "wb") as f:
@@ -75,7 +79,7 @@ def run(ctx, fig):
     total = (300 if ctx.heavy else 60) << 20
     src = os.path.join(ctx.tmp, "s1-faults", "src")
     os.makedirs(os.path.dirname(src), exist_ok=True)
-    nfiles, nbytes = make_tree(src, total, rng)
+    nfiles, nbytes = make_tree(src, total, 800 if ctx.heavy else 200, rng)
     print(f"  tree: {nfiles} files, {nbytes >> 20} MiB", flush=True)
     server = Server(ctx, "s1-faults", ["--fault-rate", "0.1"]).start()
     mount = Mount(ctx, server, "s1-faults", "attr_timeout=5").start()
