@@ -24,8 +24,10 @@ def bodies(p, keys):
         ("no objects", b"<Delete><Quiet>true</Quiet></Delete>", MALFORMED + [err(400, "InvalidArgument")]),
         ("1001 keys", ("<Delete>" + "".join(f"<Object><Key>zzhostile-none-{n}</Key></Object>" for n in range(1001))
                        + "</Delete>").encode(), MALFORMED + [err(400, "InvalidArgument")]),
+        # UNCONFIRMED what OSS does with a Quiet that is not a boolean: refusing and reading it as
+        # false are both defensible (a 200 then deletes the keys, which are put back).
         ("Quiet not boolean", f"<Delete><Quiet>maybe</Quiet>{objs}</Delete>".encode(),
-         MALFORMED + [err(400, "InvalidArgument")]),
+         MALFORMED + [err(400, "InvalidArgument"), ok(200)]),
         ("mismatched tags", f"<Delete><Object><Key>{keys[0]}</Object></Key></Delete>".encode(), MALFORMED),
         ("entity expansion bomb", bomb.encode(), MALFORMED + [ok(200)]),
         ("external entity", xxe.encode(), MALFORMED + [pred("200 without file content",
@@ -50,8 +52,11 @@ def delete_multiple(p, i):
         p.put_ok(k, k.encode())
     cases = bodies(p, keys)
     for name, body, expect in p.rng.sample(cases, 6) + [cases[i % len(cases)]]:
-        p.send(f"DeleteMultipleObjects: {name}", "POST", "", expect, query=[("delete", "")], body=body,
-               headers={"Content-MD5": md5_b64(body), "Content-Type": "application/xml"})
+        a = p.send(f"DeleteMultipleObjects: {name}", "POST", "", expect, query=[("delete", "")], body=body,
+                   headers={"Content-MD5": md5_b64(body), "Content-Type": "application/xml"})
+        if a.kind == "http" and a.status == 200:   # an accepted request may delete: restore the keys
+            for k in keys:
+                p.put_ok(k, k.encode())
     good = ("<Delete><Quiet>true</Quiet>" + "".join(f"<Object><Key>{k}</Key></Object>" for k in keys)
             + "</Delete>").encode()
     p.send("DeleteMultipleObjects: wrong Content-MD5", "POST", "", [err(400, "InvalidDigest")],

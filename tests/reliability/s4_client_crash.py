@@ -14,7 +14,7 @@ def upload_calls(stats):
     total = 0
     for k, v in stats.items():
         if isinstance(v, (int, float)) and any(w in k.lower() for w in ("uploadpart", "putobject", "put_object",
-                                                                         "upload_part")):
+                                                                         "upload_part", "initiatemultipart")):
             total += int(v)
     return total
 
@@ -34,7 +34,8 @@ def start_writer(path, mib, seed):
     return p, progress
 
 
-def one_kill(ctx, fig, server, old, phase, mib, seed):
+def one_kill(ctx, fig, server, old, phase, mib, rng):
+    seed = rng.randrange(1 << 30)
     mount = Mount(ctx, server, f"s4-{phase}", "attr_timeout=5").start()
     target = os.path.join(mount.path, KEY)
     before = upload_calls(server.stats())
@@ -43,8 +44,12 @@ def one_kill(ctx, fig, server, old, phase, mib, seed):
     if phase == "writing":
         reached = wait_until(lambda: progress["mib"] >= mib // 4 or writer.poll() is not None, 300, 0.01)
     else:
-        # close() uploads what is left (the server's --latency keeps that going for a while).
+        # close() uploads what is left (the server's --latency keeps that going for a while):
+        # kill once the upload has visibly started.
         reached = wait_until(lambda: progress["closing"] or writer.poll() is not None, 600, 0.005)
+        calls = before + rng.randrange(1, 5)   # InitiateMultipartUpload, then some parts
+        reached = reached and wait_until(lambda: upload_calls(server.stats()) >= calls or writer.poll() is not None,
+                                         60, 0.005)
     finished = writer.poll() is not None
     uploads = upload_calls(server.stats()) - before
     mount.kill()
@@ -102,5 +107,5 @@ def run(ctx, fig):
     old = rng.randbytes(8 << 20)
     server.oss.put(KEY, old)
     for phase in ("writing", "uploading"):
-        old = one_kill(ctx, fig, server, old, phase, mib, rng.randrange(1 << 30))
+        old = one_kill(ctx, fig, server, old, phase, mib, rng)
     server.stop()
