@@ -111,8 +111,15 @@ def main():
     failed = any(f.status != "ok" for f in figs)
     if not failed and not args.keep:
         harness.rmtree(tmp)
-    else:
+    elif args.keep:
         print(f"\nscratch directory kept: {tmp}")
+    else:   # keep the logs of a failed run, not its data (trees, server roots); --keep keeps all
+        for dirpath, dirnames, _ in os.walk(tmp):
+            for d in [d for d in dirnames if d in ("src", "back", "root", "mnt")]:
+                if not harness.is_mounted(os.path.join(dirpath, d)):
+                    harness.rmtree(os.path.join(dirpath, d))
+            dirnames[:] = [d for d in dirnames if d not in ("src", "back", "root", "mnt")]
+        print(f"\nlogs kept in {tmp} (--keep keeps the data too)")
     print("reliability: FAILED" if failed else "reliability: all checks passed")
     return 1 if failed else 0
 

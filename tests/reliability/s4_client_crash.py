@@ -47,7 +47,7 @@ def one_kill(ctx, fig, server, old, phase, mib, rng):
         # close() uploads what is left (the server's --latency keeps that going for a while):
         # kill once the upload has visibly started.
         reached = wait_until(lambda: progress["closing"] or writer.poll() is not None, 600, 0.005)
-        calls = before + rng.randrange(1, 5)   # InitiateMultipartUpload, then some parts
+        calls = before + 3   # InitiateMultipartUpload and two parts under way
         reached = reached and wait_until(lambda: upload_calls(server.stats()) >= calls or writer.poll() is not None,
                                          60, 0.005)
     finished = writer.poll() is not None
