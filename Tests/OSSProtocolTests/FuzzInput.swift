@@ -3,7 +3,8 @@ import Foundation
 /// Seeded randomness and input mutation for the fuzz tests: iteration-bounded (never
 /// time-bounded), reproducible from the seed and iteration printed on failure.
 /// `OSSFUSE_FUZZ_ITERATIONS` raises the count (scripts/fuzz), `OSSFUSE_FUZZ_SEED` changes the
-/// seed, `OSSFUSE_FUZZ_TRACE=1` prints each iteration before it runs (to find the input of a crash).
+/// seed, `OSSFUSE_FUZZ_TRACE=1` prints each iteration before it runs, and `OSSFUSE_FUZZ_LAST_INPUT=FILE`
+/// keeps the latest hostile input in FILE (a crash kills the process: the file holds its input).
 struct FuzzInput: RandomNumberGenerator {
     private var state: UInt64
 
@@ -113,6 +114,10 @@ struct FuzzInput: RandomNumberGenerator {
 
     /// Either pure random bytes or a mutation of `seed`.
     mutating func hostile(from seed: Data) -> Data {
-        chance(0.15) ? Data(bytes(int(0...256))) : Data(mutate(Array(seed)))
+        let data = chance(0.15) ? Data(bytes(int(0...256))) : Data(mutate(Array(seed)))
+        if let path = ProcessInfo.processInfo.environment["OSSFUSE_FUZZ_LAST_INPUT"] {
+            FileManager.default.createFile(atPath: path, contents: data)
+        }
+        return data
     }
 }

@@ -35,7 +35,10 @@ def bodies(p, keys):
         ("NUL in key", f"<Delete><Object><Key>{keys[0]}\x00</Key></Object></Delete>".encode(),
          MALFORMED + [err(400, "InvalidObjectName", "InvalidArgument")]),
         ("invalid UTF-8", b"<Delete><Object><Key>\xff\xfe</Key></Object></Delete>", MALFORMED),
-        # FoundationXML traps on a non-UTF-8 element name (fixed in OSSProtocol XMLNode.parse).
+        # FoundationXML crashes on these three (refused by OSSProtocol XMLNode.parse since).
+        ("XML declaration without data", f"<?xml?>{'<Delete>' + objs + '</Delete>'}".encode(), MALFORMED),
+        ("DTD attribute list", f"<!DOCTYPE Delete [<!ATTLIST Delete q CDATA #IMPLIED>]><Delete>{objs}</Delete>".encode(),
+         MALFORMED + [ok(200)]),
         ("invalid UTF-8 in an element name", b"<Delete><Object><Key\xe1e>k</Key\xe1e></Object></Delete>", MALFORMED),
     ]
 
@@ -99,6 +102,8 @@ def multipart(p, i):
               MALFORMED + [err(400, "InvalidArgument", "InvalidPart")]),
              ("invalid UTF-8 in an element name", b"<CompleteMultipartUpload><Part\xe1e/></CompleteMultipartUpload>",
               MALFORMED),
+             ("processing instruction without data", b"<CompleteMultipartUpload><?pi?></CompleteMultipartUpload>",
+              MALFORMED + [err(400, "InvalidPart", "InvalidArgument")]),
              ("entity bomb", bodies(p, [key])[8][1].replace(b"Delete", b"CompleteMultipartUpload"),
               MALFORMED + [err(400, "InvalidPart", "InvalidArgument")])]
     for name, body, expect in p.rng.sample(cases, 4) + [cases[i % len(cases)]]:
