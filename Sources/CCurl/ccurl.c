@@ -1,4 +1,13 @@
 #include "ccurl.h"
+#include <pthread.h>
+
+static pthread_once_t ccurl_once = PTHREAD_ONCE_INIT;
+static CURLcode ccurl_init_result = CURLE_OK;
+static void ccurl_do_init(void) { ccurl_init_result = curl_global_init(CURL_GLOBAL_ALL); }
+CURLcode ccurl_global_init_once(void) { pthread_once(&ccurl_once, ccurl_do_init); return ccurl_init_result; }
+CURL *ccurl_msg_easy(const CURLMsg *m) { return m->easy_handle; }
+int ccurl_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+CURLcode ccurl_msg_result(const CURLMsg *m) { return m->data.result; }
 
 CURLcode ccurl_easy_setopt_long(CURL *h, CURLoption o, long v) { return curl_easy_setopt(h, o, v); }
 CURLcode ccurl_easy_setopt_ptr(CURL *h, CURLoption o, void *v) { return curl_easy_setopt(h, o, v); }

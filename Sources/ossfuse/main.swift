@@ -1,1 +1,1 @@
-print("ossfuse: not yet implemented")
+OSSFuseCommand.main()

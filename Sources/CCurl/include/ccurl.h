@@ -18,5 +18,11 @@ CURLcode ccurl_easy_getinfo_ptr(CURL *handle, CURLINFO info, void **value);
 CURLcode ccurl_easy_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode ccurl_easy_getinfo_off(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option, long value);
+/* curl_global_init(CURL_GLOBAL_ALL) exactly once per process (thread-safe). */
+CURLcode ccurl_global_init_once(void);
+/* For a CURLMSG_DONE message: the finished easy handle and its result (reads the C union). */
+CURL *ccurl_msg_easy(const CURLMsg *msg);
+int ccurl_msg_is_done(const CURLMsg *msg);
+CURLcode ccurl_msg_result(const CURLMsg *msg);
 
 #endif

@@ -1,0 +1,139 @@
+@preconcurrency import CFuse3
+import Foundation
+import OSSFileSystem
+
+/// Why a mount could not be set up, in one sentence for the user.
+public struct FUSESessionError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One FUSE mount: creates the libfuse session, mounts it, runs the multi-threaded loop on a
+/// thread of its own (never on Swift's cooperative pool), and tears everything down in order:
+/// loop ends → replies still in flight finish → signal handlers removed → unmount → destroy.
+public final class FUSESession: @unchecked Sendable {
+    // @unchecked: `session` is set in `mount()` and cleared in `run()`'s teardown, both called
+    // from the one thread that owns this object; libfuse itself synchronises the loop.
+    private let dispatcher: FUSEDispatcher
+    private let mountPoint: String
+    private var session: OpaquePointer?
+    private var arguments: FUSEArguments?
+    private var userdata: Unmanaged<FUSEDispatcher>?
+
+    /// Seconds to wait at shutdown for replies (e.g. uploads on release) still in flight.
+    public var shutdownGracePeriod: TimeInterval = 120
+
+    /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`.
+    public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions) {
+        self.dispatcher = FUSEDispatcher(fileSystem: fileSystem, options: options)
+        self.mountPoint = mountPoint
+    }
+
+    /// Signals that end the mount. Block them in the process's first thread before any other
+    /// thread starts (every later thread inherits the mask); the loop thread unblocks them, so
+    /// libfuse's handlers run on the thread whose wait they must interrupt.
+    public static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+    /// Blocks `terminationSignals` in the calling thread (and so in threads it starts later).
+    public static func blockTerminationSignals() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signal in terminationSignals { sigaddset(&set, signal) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+    }
+
+    /// Creates the session, installs the signal handlers and mounts. After it returns the mount
+    /// is live: the kernel queues requests until `run()` serves them.
+    public func mount() throws(FUSESessionError) {
+        let options = dispatcher.options
+        let arguments = FUSEArguments(["ossfuse", "-o", options.kernelOptionString])
+        var ops = LowLevelOperations.make()
+        let userdata = Unmanaged.passRetained(dispatcher)
+        let session = arguments.withFuseArgs { args in
+            fuse_session_new(args, &ops, MemoryLayout<fuse_lowlevel_ops>.size, userdata.toOpaque())
+        }
+        guard let session else {
+            userdata.release()
+            throw FUSESessionError("cannot create the FUSE session (bad mount options?)")
+        }
+        if fuse_set_signal_handlers(session) != 0 {
+            fuse_session_destroy(session); userdata.release()
+            throw FUSESessionError("cannot install signal handlers")
+        }
+        if fuse_session_mount(session, mountPoint) != 0 {
+            fuse_remove_signal_handlers(session); fuse_session_destroy(session); userdata.release()
+            throw FUSESessionError("cannot mount on \(mountPoint) (see the message above; is /dev/fuse usable?)")
+        }
+        self.session = session
+        self.arguments = arguments
+        self.userdata = userdata
+        ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
+        if options.noSymFollow {
+            do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {
+                teardown()
+                throw error
+            }
+        }
+    }
+
+    /// Serves requests until the mount ends (`fusermount3 -u`, SIGINT/SIGTERM, `exit()`), then
+    /// tears down. Blocks the calling thread. Returns 0 or the ending signal number for a normal
+    /// end, a negative errno when the loop failed.
+    @discardableResult
+    public func run() -> Int32 {
+        guard let session else { return -EINVAL }
+        let box = LoopResult()
+        let done = DispatchSemaphore(value: 0)
+        let maxThreads = UInt32(max(2, dispatcher.options.maxThreads))
+        let sessionPointer = SessionPointer(session)
+        let thread = Thread {
+            var set = sigset_t()
+            sigemptyset(&set)
+            for signal in FUSESession.terminationSignals { sigaddset(&set, signal) }
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            let config = fuse_loop_cfg_create()
+            fuse_loop_cfg_set_max_threads(config, maxThreads)
+            fuse_loop_cfg_set_clone_fd(config, 0)
+            box.value = fuse_session_loop_mt(sessionPointer.raw, config)
+            fuse_loop_cfg_destroy(config)
+            done.signal()
+        }
+        thread.name = "fuse-loop"
+        thread.stackSize = 1 << 20
+        thread.start()
+        done.wait()
+        teardown()
+        return box.value
+    }
+
+    /// Asks the loop to end (as a signal would); `run()` then returns.
+    public func exit() {
+        if let session { fuse_session_exit(session) }
+    }
+
+    private func teardown() {
+        guard let session else { return }
+        let left = dispatcher.inFlight.waitUntilIdle(timeout: shutdownGracePeriod)
+        if left > 0 { FUSELog.error("\(left) requests still unanswered at shutdown") }
+        fuse_remove_signal_handlers(session)
+        fuse_session_unmount(session)
+        fuse_session_destroy(session)
+        self.session = nil
+        self.arguments = nil
+        userdata?.release()
+        userdata = nil
+    }
+}
+
+/// The loop's return value, handed from the loop thread to `run()` after the semaphore.
+private final class LoopResult: @unchecked Sendable {
+    // @unchecked: written once by the loop thread before `done.signal()`, read after `wait()`.
+    var value: Int32 = 0
+}
+
+/// The session pointer, moved into the loop thread's closure.
+private struct SessionPointer: @unchecked Sendable {
+    // @unchecked: libfuse's session is used by exactly one loop at a time.
+    let raw: OpaquePointer
+    init(_ raw: OpaquePointer) { self.raw = raw }
+}

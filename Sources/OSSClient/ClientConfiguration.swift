@@ -1,0 +1,55 @@
+import Foundation
+
+/// One HTTP attempt, for debug logs. Never holds secrets (no headers, no signatures).
+public struct RequestLogRecord: Sendable, Equatable {
+    /// Operation name, e.g. `GetObject`.
+    public var operation: String
+    /// Object key (empty for bucket-level operations).
+    public var key: String
+    /// HTTP status, 0 when no answer arrived.
+    public var httpStatus: Int
+    /// `x-oss-request-id`, empty when none.
+    public var requestId: String
+    public var durationSeconds: Double
+    /// 1 for the first try, 2 for the first retry, ...
+    public var attempt: Int
+    /// What went wrong, nil on success.
+    public var error: String?
+
+    /// Creates a record.
+    public init(operation: String, key: String, httpStatus: Int, requestId: String, durationSeconds: Double,
+                attempt: Int, error: String?) {
+        self.operation = operation; self.key = key; self.httpStatus = httpStatus; self.requestId = requestId
+        self.durationSeconds = durationSeconds; self.attempt = attempt; self.error = error
+    }
+}
+
+/// Everything an `OSSClient` needs to reach one bucket.
+public struct ClientConfiguration: Sendable {
+    /// `http://127.0.0.1:9000` (path-style addressing) or `https://oss-cn-hangzhou.aliyuncs.com`
+    /// (virtual-hosted addressing).
+    public var endpoint: URL
+    public var bucket: String
+    /// V4 region; nil derives it from an `oss-<region>[-internal].aliyuncs.com` host, else `cn-hangzhou`.
+    public var region: String?
+    public var credentials: Credentials
+    public var signatureVersion: SignatureVersion = .v4
+    /// Bound on parallel transfers and on connections per host.
+    public var maxConnections: Int = 16
+    /// Seconds to establish a connection.
+    public var connectTimeout: Double = 10
+    /// Seconds a transfer may stall (no byte moving) before it is aborted.
+    public var lowSpeedTimeout: Double = 30
+    /// Retries after the first attempt for retryable failures.
+    public var maxRetries: Int = 4
+    /// Called once per HTTP attempt.
+    public var log: (@Sendable (RequestLogRecord) -> Void)? = nil
+
+    /// A configuration with defaults for everything else.
+    public init(endpoint: URL, bucket: String, credentials: Credentials) {
+        self.endpoint = endpoint; self.bucket = bucket; self.credentials = credentials
+    }
+
+    /// The V4 region in effect.
+    public var effectiveRegion: String { region ?? Addressing.region(fromHost: endpoint.host ?? "") ?? "cn-hangzhou" }
+}

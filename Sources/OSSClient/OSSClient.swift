@@ -1,0 +1,92 @@
+import Foundation
+
+/// The real `ObjectStore`: OSS over HTTP(S) with libcurl. Signs every request (V4 by default,
+/// V1 on request), reuses connections, bounds parallel transfers, and retries what is safe to retry.
+/// Failures are `OSSError` (the server answered) or `TransportError` (it did not).
+public final class OSSClient: ObjectStore {
+    /// The configuration this client was made with.
+    public let configuration: ClientConfiguration
+    let addressing: Addressing
+    let loop: CurlMultiLoop
+    let retryPolicy: RetryPolicy
+    let region: String
+
+    /// Creates a client; throws `TransportError` for an unusable endpoint or when curl cannot start.
+    public init(configuration: ClientConfiguration) throws {
+        self.configuration = configuration
+        addressing = try Addressing(endpoint: configuration.endpoint, bucket: configuration.bucket)
+        region = configuration.effectiveRegion
+        retryPolicy = RetryPolicy(maxRetries: max(0, configuration.maxRetries))
+        loop = try CurlMultiLoop(maxTransfers: configuration.maxConnections,
+                                 settings: TransferSettings(connectTimeout: configuration.connectTimeout,
+                                                            lowSpeedTimeout: configuration.lowSpeedTimeout))
+    }
+
+    deinit { loop.shutdown() }
+
+    /// One operation as `send` carries it out.
+    struct Call {
+        var operation: String
+        var method: String
+        var key: String?
+        var query: [(name: String, value: String)] = []
+        var headers: [(name: String, value: String)] = []
+        var body: UploadBody? = nil
+        var safety: RetryPolicy.Safety = .repeatable
+        var computeUploadCRC = false
+        /// Statuses other than 2xx that are not errors for this call.
+        var acceptedStatuses: Set<Int> = []
+    }
+
+    /// Signs, sends and retries `call`; returns the first successful answer or throws the last failure.
+    func send(_ call: Call) async throws -> HTTPResponse {
+        if let key = call.key { try ObjectName.validate(key) }
+        var attempt = 1
+        while true {
+            try Task.checkCancellation()
+            let started = DispatchTime.now().uptimeNanoseconds
+            let outcome: RetryPolicy.Outcome
+            let failure: Error
+            do {
+                let response = try await loop.perform(signedRequest(call))
+                let rid = response.header("x-oss-request-id") ?? ""
+                if (200..<300).contains(response.status) || call.acceptedStatuses.contains(response.status) {
+                    record(call, attempt: attempt, started: started, status: response.status, requestId: rid, error: nil)
+                    return response
+                }
+                let error = OSSError.fromResponse(httpStatus: response.status, body: response.body) { response.header($0.lowercased()) }
+                record(call, attempt: attempt, started: started, status: response.status, requestId: rid, error: error.description)
+                outcome = .status(response.status)
+                failure = error
+            } catch let f as TransportFailure {
+                record(call, attempt: attempt, started: started, status: 0, requestId: "", error: f.error.message)
+                outcome = .transport(f.error.kind, requestSent: f.requestSent)
+                failure = f.error
+            }
+            switch retryPolicy.decide(attempt: attempt, outcome: outcome, safety: call.safety, random: Double.random(in: 0..<1)) {
+            case .stop: throw failure
+            case .retry(let seconds):
+                try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+                attempt += 1
+            }
+        }
+    }
+
+    private func signedRequest(_ call: Call) -> HTTPRequest {
+        var s = SigningRequest(method: call.method, bucket: configuration.bucket, key: call.key,
+                               query: call.query, headers: call.headers)
+        switch configuration.signatureVersion {
+        case .v1: SignerV1.sign(&s, credentials: configuration.credentials)
+        case .v4: SignerV4.sign(&s, credentials: configuration.credentials, region: region)
+        }
+        return HTTPRequest(method: call.method, url: addressing.url(key: call.key, query: call.query), headers: s.headers,
+                           body: call.body, computeUploadCRC: call.computeUploadCRC)
+    }
+
+    private func record(_ call: Call, attempt: Int, started: UInt64, status: Int, requestId: String, error: String?) {
+        guard let log = configuration.log else { return }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        log(RequestLogRecord(operation: call.operation, key: call.key ?? "", httpStatus: status, requestId: requestId,
+                             durationSeconds: seconds, attempt: attempt, error: error))
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import OSSProtocol
+import Synchronization
+
+/// Reads one object for one open file handle: sequential reads are served from a growing window of
+/// parallel ranged GETs issued ahead of the reader (decoupled from the kernel's request size),
+/// anything else by a ranged GET of exactly the bytes asked. `PrefetchPlanner` makes every decision;
+/// this class only starts, awaits and cancels the GETs it asks for.
+///
+/// Safe to call from concurrent reads of the same handle. The returned `Data` may be a slice of a
+/// larger buffer (its `startIndex` need not be 0): read it with `withUnsafeBytes` or index from
+/// `startIndex`. Store errors (`OSSError`, `TransportError`) are passed through; a read after `close()`
+/// throws `FSError(EBADF)`.
+public final class Prefetcher: Sendable {
+    private struct State: ~Copyable {
+        var planner: PrefetchPlanner
+        var chunks: [Int: (start: Int64, task: Task<Data, any Error>)] = [:]
+        var closed = false
+    }
+
+    /// One piece of a read's answer: bytes `range` (file offsets) of a chunk task, or of a direct GET.
+    private struct Piece {
+        var range: Range<Int64>
+        var chunkID: Int?
+        var start: Int64
+        var task: Task<Data, any Error>
+    }
+
+    private let store: any ObjectStore
+    private let key: String
+    private let state: Mutex<State>
+
+    /// Prepares reads of `key`, whose size is `size` bytes (reads never go past it). Issues no request.
+    public init(store: any ObjectStore, key: String, size: Int64, configuration: MountConfiguration) {
+        self.store = store
+        self.key = key
+        self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration))))
+    }
+
+    /// The planner's bounds for a mount: chunks from 1 MiB up to 8 MiB, at most `parallelism` (≤ 8)
+    /// of them ahead of the reader, never more than `maxPrefetchBytes` held.
+    static func limits(for configuration: MountConfiguration) -> PrefetchPlanner.Limits {
+        let maxBytes = max(0, configuration.maxPrefetchBytes)
+        let initial: Int64 = 1 << 20
+        return PrefetchPlanner.Limits(initialChunk: initial, maxChunk: max(initial, min(8 << 20, maxBytes / 4)),
+                                      maxBytes: maxBytes, maxChunksAhead: max(1, min(configuration.parallelism, 8)),
+                                      slack: 2 << 20)
+    }
+
+    /// Reads up to `size` bytes at `offset`; fewer only at the end of the object.
+    public func read(offset: Int64, size: Int) async throws -> Data {
+        let pieces = try plan(offset: offset, size: size)
+        if pieces.count == 1 {
+            return try await bytes(of: pieces[0])
+        }
+        var result = Data(capacity: pieces.reduce(0) { $0 + $1.range.count })
+        for piece in pieces {
+            let data = try await bytes(of: piece)
+            result.append(data)
+            if data.count < piece.range.count { break }
+        }
+        return result
+    }
+
+    /// Cancels every GET in flight and drops the buffers; later reads throw `FSError(EBADF)`.
+    public func close() {
+        let tasks = state.withLock { state -> [Task<Data, any Error>] in
+            state.closed = true
+            _ = state.planner.reset()
+            defer { state.chunks.removeAll() }
+            return state.chunks.values.map(\.task)
+        }
+        for task in tasks { task.cancel() }
+    }
+
+    deinit { close() }
+
+    /// Asks the planner, starts the GETs it wants, and returns what to await for this read.
+    private func plan(offset: Int64, size: Int) throws -> [Piece] {
+        let (store, key) = (self.store, self.key)
+        let (pieces, cancelled): ([Piece], [Task<Data, any Error>]) = try state.withLock { state in
+            guard !state.closed else { throw FSError(EBADF) }
+            let plan = state.planner.read(offset: offset, length: size)
+            var cancelled: [Task<Data, any Error>] = []
+            for id in plan.drop {
+                if let old = state.chunks.removeValue(forKey: id) { cancelled.append(old.task) }
+            }
+            for chunk in plan.fetch {
+                let range = chunk.range
+                state.chunks[chunk.id] = (range.lowerBound, Task { try await store.getObject(key, exactly: range) })
+            }
+            let pieces = plan.segments.map { segment -> Piece in
+                switch segment {
+                case .chunk(let id, let range):
+                    let held = state.chunks[id]!
+                    return Piece(range: range, chunkID: id, start: held.start, task: held.task)
+                case .direct(let range):
+                    return Piece(range: range, chunkID: nil, start: range.lowerBound,
+                                 task: Task { try await store.getObject(key, exactly: range) })
+                }
+            }
+            return (pieces, cancelled)
+        }
+        for task in cancelled { task.cancel() }
+        return pieces
+    }
+
+    /// The bytes of one piece. A chunk that failed, or was cancelled under a concurrent reader by a
+    /// seek elsewhere, is forgotten (later reads ask again) and this piece is asked once more directly:
+    /// a prefetch that failed long before its bytes were wanted must not fail the read by itself.
+    private func bytes(of piece: Piece) async throws -> Data {
+        let data: Data
+        do {
+            data = try await piece.task.value
+        } catch {
+            guard let id = piece.chunkID else { throw error }
+            state.withLock { state in
+                if state.chunks[id]?.task == piece.task {
+                    state.chunks.removeValue(forKey: id)
+                    state.planner.chunkFailed(id: id)
+                }
+            }
+            if Task.isCancelled { throw error }
+            return try await store.getObject(key, exactly: piece.range)
+        }
+        let lower = Int(piece.range.lowerBound - piece.start)
+        guard lower < data.count else { return Data() }
+        let upper = min(data.count, Int(piece.range.upperBound - piece.start))
+        if lower == 0 && upper == data.count { return data }
+        return data[(data.startIndex + lower)..<(data.startIndex + upper)]
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import OSSProtocol
+
+/// One child of a directory, as a listing shows it.
+struct ListedEntry: Sendable, Equatable {
+    var name: String
+    var stat: NodeStat
+}
+
+/// Lists one directory (all pages, delimiter "/") and turns the answer into entries with their
+/// attributes ("stat from list"): no HEAD per entry. Links (`<Type>Symlink</Type>`) get their targets
+/// with GetSymlink, concurrently and bounded, so their size (readlink length) is right at once.
+struct DirectoryListing: Sendable {
+    let store: any ObjectStore
+    let keys: KeyMapping
+    let mountPoint: String
+    let parallelism: Int
+    /// Called for each key that cannot be shown as a POSIX name.
+    let hidden: @Sendable (String) -> Void
+
+    /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
+    /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
+    func fetch(_ path: String, previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool) {
+        let dirPrefix = keys.directoryPrefix(path)
+        var marker = false
+        var files: [ListedEntry] = []
+        var directories: [String] = []
+        var token: String?
+        repeat {
+            let page = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
+            for object in page.contents {
+                if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
+                let name = object.key.dropBytePrefix(dirPrefix)
+                guard KeyMapping.isValidName(name) else { hidden(object.key); continue }
+                files.append(ListedEntry(name: name, stat: listedStat(object, previous: previous(KeyMapping.child(path, name)))))
+            }
+            for commonPrefix in page.commonPrefixes {
+                let name = String(commonPrefix.dropBytePrefix(dirPrefix).dropLast())
+                guard KeyMapping.isValidName(name) else { hidden(commonPrefix); continue }
+                directories.append(name)
+            }
+            token = page.isTruncated ? page.nextContinuationToken : nil
+        } while token != nil
+
+        files = try await resolveLinks(files, directory: path)
+        // A bucket holding both `a` and `a/`: the file wins (the directory's contents stay reachable
+        // only through other tools). Same choice in lookup.
+        let fileNames = Set(files.map(\.name))
+        var entries = files
+        for name in directories where !fileNames.contains(name) {
+            let old = previous(KeyMapping.child(path, name))
+            entries.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
+        }
+        entries.sort { keyOrder($0.name, $1.name) }
+        return (entries, marker)
+    }
+
+    private func listedStat(_ object: ObjectSummary, previous: NodeStat?) -> NodeStat {
+        if let previous, previous.etag == object.etag, previous.kind != .directory,
+           previous.isLegacyLink || (previous.kind == .symlink) == (object.type == .symlink) {
+            return previous
+        }
+        return NodeStat(kind: object.type == .symlink ? .symlink : .file, size: object.size,
+                        mtime: object.lastModified, etag: object.etag, userMetadata: nil,
+                        storageClass: object.storageClass, objectType: object.type)
+    }
+
+    /// Fills in the text of native links that do not have it yet (one GetSymlink each, bounded).
+    private func resolveLinks(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
+        let pending = entries.indices.filter { entries[$0].stat.kind == .symlink && entries[$0].stat.linkText == nil }
+        if pending.isEmpty { return entries }
+        let store = self.store, keys = self.keys, mountPoint = self.mountPoint
+        let resolved: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
+            let path = KeyMapping.child(directory, entry.name)
+            do {
+                let info = try await store.getSymlink(keys.objectKey(path))
+                return NodeStat.link(path: path, info: info, prefix: keys.prefix, mountPoint: mountPoint,
+                                     storageClass: entry.stat.storageClass)
+            } catch where ErrnoMapping.isNoSuchKey(error) {
+                return nil  // deleted since the listing
+            }
+        }
+        var out = entries
+        for (index, stat) in zip(pending, resolved) {
+            if let stat { out[index].stat = stat } else { out[index].name = "" }
+        }
+        return out.filter { !$0.name.isEmpty }
+    }
+}
+
+extension NodeStat {
+    /// The stat of a native link from its GetSymlink answer.
+    static func link(path: String, info: SymlinkInfo, prefix: String, mountPoint: String,
+                     storageClass: String? = nil) -> NodeStat {
+        let kept = info.userMetadata[SymlinkTarget.keptTextMetadata].flatMap { SymlinkTarget.percentDecode($0) }
+        let text = SymlinkTarget.readlinkText(linkPath: path, targetKey: info.target, keptText: kept,
+                                              prefix: prefix, mountPoint: mountPoint)
+        var stat = NodeStat(kind: .symlink, size: Int64(text.utf8.count),
+                            mtime: PosixMetadata.mtime(info.userMetadata) ?? info.lastModified, etag: info.etag,
+                            userMetadata: info.userMetadata, storageClass: storageClass, objectType: .symlink)
+        stat.linkText = text
+        stat.linkTargetKey = info.target
+        return stat
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import OSSProtocol
+
+/// The one place where store and transport errors become POSIX errors for the kernel.
+enum ErrnoMapping {
+    /// Maps any error thrown below the file system to the errno the application should see.
+    static func fsError(_ error: any Error) -> FSError {
+        switch error {
+        case let error as FSError:
+            return error
+        case let error as OSSError:
+            return FSError(errno(for: error))
+        case is TransportError:
+            return FSError(EIO)
+        case is CancellationError:
+            return FSError(EINTR)
+        default:
+            return FSError(EIO)
+        }
+    }
+
+    /// The errno of one OSS error answer.
+    static func errno(for error: OSSError) -> Int32 {
+        switch error.code {
+        case "NoSuchKey", "SymlinkTargetNotExist", "NoSuchBucket", "NoSuchUpload":
+            return ENOENT
+        case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "RequestTimeTooSkewed",
+             "InvalidSecurityToken", "AccessKeyIdAndSecurityTokenNotMatch", "InvalidObjectState":
+            return EACCES
+        case "FileAlreadyExists":
+            return EEXIST
+        case "FileImmutable":
+            return EPERM
+        case "InvalidTargetType":
+            return ELOOP
+        case "NotSymlink":
+            return EINVAL
+        case "InvalidObjectName":
+            // The only invalid names a POSIX path can produce here are the too-long ones.
+            return error.message.localizedCaseInsensitiveContains("long") || error.message.isEmpty
+                ? ENAMETOOLONG : EINVAL
+        case "InvalidArgument", "InvalidRange", "MalformedXML", "InvalidDigest", "InvalidPart",
+             "InvalidPartOrder", "EntityTooSmall":
+            return EINVAL
+        case "EntityTooLarge":
+            return EFBIG
+        case "ObjectNotAppendable", "PositionNotEqualToLength", "OperationNotSupported", "NotImplemented":
+            return ENOTSUP
+        case "PreconditionFailed":
+            return EAGAIN
+        default:
+            switch error.httpStatus {
+            case 403: return EACCES
+            case 404: return ENOENT
+            case 409: return EEXIST
+            case 400: return EINVAL
+            default: return EIO
+            }
+        }
+    }
+
+    /// True when `error` is the answer "there is no object under this key" (and nothing else).
+    static func isNoSuchKey(_ error: any Error) -> Bool {
+        guard let error = error as? OSSError else { return false }
+        // A bodiless 404 from an old service (no `x-oss-err`) also means "no such key".
+        return error.code == "NoSuchKey" || (error.httpStatus == 404 && error.code.isEmpty)
+    }
+
+    /// True when a HEAD answer says the key is a symlink although it failed to follow it.
+    static func isLinkFollowFailure(_ error: any Error) -> Bool {
+        guard let error = error as? OSSError else { return false }
+        return error.code == "SymlinkTargetNotExist" || error.code == "InvalidTargetType"
+    }
+
+    /// True for 409 FileAlreadyExists (forbid-overwrite hit an existing key).
+    static func isAlreadyExists(_ error: any Error) -> Bool {
+        (error as? OSSError)?.code == "FileAlreadyExists"
+    }
+}
+
+/// Runs `body` and turns whatever it throws into an `FSError`.
+func mappingErrors<T>(_ body: () async throws -> T) async throws(FSError) -> T {
+    do {
+        return try await body()
+    } catch {
+        throw ErrnoMapping.fsError(error)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+
+/// One open file: reads go through its prefetcher, or through its staged copy when it writes.
+struct FileHandle: Sendable {
+    var ino: InodeNumber
+    /// Path at open time (the staged copy uploads to this path's key).
+    var path: String
+    var prefetcher: Prefetcher?
+    var staged: StagedFile?
+    /// User metadata of the object when opened for writing, carried into the upload.
+    var metadata: [String: String]
+    var contentType: String?
+}
+
+/// Open file and directory handles, plus per-inode facts that outlive one handle: metadata changes
+/// waiting for the next upload, unlinked-while-open inodes, and the ETag seen at the last open
+/// (the kernel may keep its page cache while it is unchanged).
+final class HandleTable: Sendable {
+    private struct State {
+        var files: [HandleNumber: FileHandle] = [:]
+        var directories: [HandleNumber: (ino: InodeNumber, entries: [ListedEntry]?)] = [:]
+        var pendingMetadata: [InodeNumber: [String: String]] = [:]
+        var unlinked: Set<InodeNumber> = []
+        var lastOpenETag: [InodeNumber: String] = [:]
+        var next: HandleNumber = 1
+    }
+
+    private let state = Locked(State())
+
+    func add(_ handle: FileHandle) -> HandleNumber {
+        state.withLock { s in
+            let number = s.next
+            s.next += 1
+            s.files[number] = handle
+            return number
+        }
+    }
+
+    func file(_ number: HandleNumber) -> FileHandle? { state.withLock { $0.files[number] } }
+
+    func remove(_ number: HandleNumber) -> FileHandle? {
+        state.withLock { s in
+            guard let handle = s.files.removeValue(forKey: number) else { return nil }
+            if !s.files.values.contains(where: { $0.ino == handle.ino }) {
+                s.pendingMetadata[handle.ino] = nil
+                s.unlinked.remove(handle.ino)
+            }
+            return handle
+        }
+    }
+
+    /// The writing handles open on `ino`.
+    func writers(of ino: InodeNumber) -> [FileHandle] {
+        state.withLock { s in s.files.values.filter { $0.ino == ino && $0.staged != nil } }
+    }
+
+    /// The size of the newest local content of `ino` when a handle holds unsaved writes.
+    func liveSize(of ino: InodeNumber) -> Int64? {
+        writers(of: ino).compactMap { $0.staged }.first(where: { $0.isDirty })?.size
+    }
+
+    /// Metadata changes (setattr, xattr) to apply at the next upload of `ino`.
+    func addPending(_ ino: InodeNumber, _ metadata: [String: String]) {
+        state.withLock { $0.pendingMetadata[ino, default: [:]].merge(metadata) { $1 } }
+    }
+
+    func takePending(_ ino: InodeNumber) -> [String: String] {
+        state.withLock { $0.pendingMetadata.removeValue(forKey: ino) ?? [:] }
+    }
+
+    func markUnlinked(_ ino: InodeNumber) { state.withLock { _ = $0.unlinked.insert(ino) } }
+    func isUnlinked(_ ino: InodeNumber) -> Bool { state.withLock { $0.unlinked.contains(ino) } }
+
+    /// Records the ETag seen by an open; true when it equals the one of the previous open.
+    func noteOpen(_ ino: InodeNumber, etag: String?) -> Bool {
+        state.withLock { s in
+            defer { s.lastOpenETag[ino] = etag }
+            return etag != nil && s.lastOpenETag[ino] == etag
+        }
+    }
+
+    /// Forgets the open ETag of `ino` (its content changed here).
+    func contentChanged(_ ino: InodeNumber) { state.withLock { $0.lastOpenETag[ino] = nil } }
+
+    func addDirectory(_ ino: InodeNumber) -> HandleNumber {
+        state.withLock { s in
+            let number = s.next
+            s.next += 1
+            s.directories[number] = (ino, nil)
+            return number
+        }
+    }
+
+    func directoryEntries(_ number: HandleNumber) -> [ListedEntry]? {
+        state.withLock { $0.directories[number]?.entries }
+    }
+
+    func setDirectoryEntries(_ number: HandleNumber, _ entries: [ListedEntry]) {
+        state.withLock { $0.directories[number]?.entries = entries }
+    }
+
+    func removeDirectory(_ number: HandleNumber) { state.withLock { _ = $0.directories.removeValue(forKey: number) } }
+}

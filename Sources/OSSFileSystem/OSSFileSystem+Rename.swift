@@ -1,0 +1,119 @@
+import Foundation
+import OSSProtocol
+
+extension OSSFileSystem {
+    static let renameNoReplace: UInt32 = 1
+    static let renameExchange: UInt32 = 2
+
+    /// Files: CopyObject + DeleteObject. Links: written again at the new key with the same text
+    /// (a relative link then behaves as on a local disk). Directories: the same for every key below,
+    /// in parallel (bounded) — not atomic: an interrupted rename leaves keys under both names.
+    /// An existing file destination is replaced; RENAME_NOREPLACE gives EEXIST; RENAME_EXCHANGE is
+    /// not supported (EINVAL).
+    public func rename(parent: InodeNumber, name: String, newParent: InodeNumber, newName: String,
+                       flags: UInt32) async throws(FSError) {
+        try requireWritable()
+        if flags & ~Self.renameNoReplace != 0 { throw FSError(EINVAL) }
+        let sourcePath = KeyMapping.child(try path(of: parent), name)
+        let destinationPath = try await newChildPath(parent: newParent, name: newName)
+        let source = try await stat(sourcePath)
+        if sourcePath.utf8.elementsEqual(destinationPath.utf8) { return }
+        var destination: NodeStat?
+        do throws(FSError) {
+            destination = try await stat(destinationPath)
+        } catch where error.errno == ENOENT {
+            destination = nil
+        }
+        if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
+
+        switch source.kind {
+        case .directory:
+            if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
+            if let destination {
+                if destination.kind != .directory { throw FSError(ENOTDIR) }
+                try await removeEmptyDirectory(destinationPath)
+            }
+            try await renameDirectory(from: sourcePath, to: destinationPath)
+        case .file, .symlink:
+            if destination?.kind == .directory { throw FSError(EISDIR) }
+            if let ino = inodes.inode(of: sourcePath) { try await flushWriters(of: ino) }
+            try await mappingErrors {
+                if source.kind == .symlink, source.linkTargetKey != nil {
+                    try await rewriteLink(source, from: sourcePath, to: destinationPath)
+                } else {
+                    try await store.copyObject(from: keys.objectKey(sourcePath), to: keys.objectKey(destinationPath), replacing: nil)
+                }
+                try await store.deleteObject(keys.objectKey(sourcePath))
+            }
+        }
+        inodes.move(from: sourcePath, to: destinationPath)
+        if source.kind == .directory || destination?.kind == .directory {
+            cache.invalidateTree(sourcePath)
+            cache.invalidateTree(destinationPath)
+        } else {
+            cache.invalidate(sourcePath)
+            cache.invalidate(destinationPath)
+        }
+        cache.storeAbsent(sourcePath, now: clock())
+        try await keepDirectory(KeyMapping.parent(of: sourcePath))
+    }
+
+    /// ENOTEMPTY unless only the marker is under the directory; removes the marker.
+    private func removeEmptyDirectory(_ path: String) async throws(FSError) {
+        let dirPrefix = keys.directoryPrefix(path)
+        try await mappingErrors {
+            let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 2)
+            if page.contents.contains(where: { !$0.key.utf8.elementsEqual(dirPrefix.utf8) }) { throw FSError(ENOTEMPTY) }
+            try await store.deleteObject(dirPrefix)
+        }
+    }
+
+    /// Puts a native link again at `to`, with the same readlink text (native or legacy there).
+    private func rewriteLink(_ link: NodeStat, from: String, to: String) async throws {
+        guard let text = link.linkText, let targetKey = link.linkTargetKey else { return }
+        var metadata = link.userMetadata ?? [:]
+        metadata[SymlinkTarget.keptTextMetadata] = nil
+        switch try SymlinkTarget.representation(text: text, linkPath: to, prefix: keys.prefix, mountPoint: configuration.mountPoint) {
+        case .native(let newTarget, let kept):
+            if let kept { metadata[SymlinkTarget.keptTextMetadata] = SymlinkTarget.percentEncode(kept) }
+            try await store.putSymlink(keys.objectKey(to), target: newTarget, options: WriteOptions(userMetadata: metadata))
+        case .legacy(let text):
+            _ = targetKey
+            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
+            try await store.putObject(keys.objectKey(to), body: .bytes(Data(text.utf8)), options: WriteOptions(userMetadata: metadata))
+        }
+    }
+
+    /// Copies every key below `from` to `to` (links rewritten), then deletes the old keys.
+    private func renameDirectory(from: String, to: String) async throws(FSError) {
+        let sourcePrefix = keys.directoryPrefix(from)
+        let destinationPrefix = keys.directoryPrefix(to)
+        let store = self.store, keys = self.keys
+        try await mappingErrors {
+            var objects: [ObjectSummary] = []
+            var token: String?
+            repeat {
+                let page = try await store.listObjects(prefix: sourcePrefix, delimiter: nil, continuationToken: token, maxKeys: 1000)
+                objects += page.contents
+                token = page.isTruncated ? page.nextContinuationToken : nil
+            } while token != nil
+            log("rename \(sourcePrefix) -> \(destinationPrefix): \(objects.count) keys")
+            _ = try await boundedMap(objects, limit: configuration.parallelism) { [self] object in
+                let rest = object.key.dropBytePrefix(sourcePrefix)
+                if object.type == .symlink {
+                    let oldPath = KeyMapping.child(from, rest), newPath = KeyMapping.child(to, rest)
+                    let info = try await store.getSymlink(object.key)
+                    let link = NodeStat.link(path: oldPath, info: info, prefix: keys.prefix, mountPoint: configuration.mountPoint)
+                    try await rewriteLink(link, from: oldPath, to: newPath)
+                } else {
+                    try await store.copyObject(from: object.key, to: destinationPrefix + rest, replacing: nil)
+                }
+            }
+            let keysToDelete = objects.map(\.key)
+            for start in stride(from: 0, to: keysToDelete.count, by: 1000) {
+                try await store.deleteObjects(Array(keysToDelete[start..<min(start + 1000, keysToDelete.count)]))
+            }
+            log("rename \(sourcePrefix) -> \(destinationPrefix): done")
+        }
+    }
+}

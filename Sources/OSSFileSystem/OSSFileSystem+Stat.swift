@@ -1,0 +1,134 @@
+import Foundation
+import OSSProtocol
+
+extension OSSFileSystem {
+    /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there.
+    func stat(_ path: String) async throws(FSError) -> NodeStat {
+        if path.isEmpty { return rootStat() }
+        switch cache.lookup(path, now: clock()) {
+        case .hit(let stat): return stat
+        case .absent: throw FSError(ENOENT)
+        case .unknown: return try await refresh(path, shared: true)
+        }
+    }
+
+    /// Asks the store about `path` and caches the answer, unless a local change happened meanwhile.
+    /// `shared`: concurrent callers for one path wait for one request pair.
+    func refresh(_ path: String, shared: Bool) async throws(FSError) -> NodeStat {
+        let now = clock()
+        let generation = cache.generation
+        let fetched = try await mappingErrors { shared ? try await sharedFetch(path) : try await fetchStat(path) }
+        guard let fetched else {
+            cache.storeAbsent(path, now: now, ifGeneration: generation)
+            throw FSError(ENOENT)
+        }
+        cache.store(path, fetched, now: now, ifGeneration: generation)
+        return fetched
+    }
+
+    private func sharedFetch(_ path: String) async throws -> NodeStat? {
+        let task = inflight.withLock { tasks in
+            if let running = tasks[path] { return running }
+            let task = Task { try await self.fetchStat(path) }
+            tasks[path] = task
+            return task
+        }
+        defer { inflight.withLock { if $0[path] == task { $0[path] = nil } } }
+        return try await task.value
+    }
+
+    /// The stat of `path` if it is known to exist, without asking the store.
+    func cachedStat(_ path: String) -> NodeStat? {
+        if case .hit(let stat) = cache.lookup(path, now: clock()) { return stat }
+        return nil
+    }
+
+    /// The stat of `path` with its user metadata: a HEAD when only a listing has been seen (or, with
+    /// `facts`, when the ETag or storage class of a locally written object are not known).
+    func fullStat(_ path: String, facts: Bool = false) async throws(FSError) -> NodeStat {
+        let stat = try await stat(path)
+        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
+        let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
+        if stat.userMetadata != nil && !missingFacts { return stat }
+        return try await refresh(path, shared: false)
+    }
+
+    func rootStat() -> NodeStat { .directory(mtime: mountTime) }
+
+    /// Asks the store what `path` is: HeadObject on the key and a one-key listing of `path/`, sent
+    /// concurrently. A HEAD saying Symlink, SymlinkTargetNotExist or InvalidTargetType means a link;
+    /// NoSuchKey is the only "no such object". A bucket with both `a` and `a/` shows the file.
+    func fetchStat(_ path: String) async throws -> NodeStat? {
+        let key = keys.objectKey(path)
+        let dirPrefix = keys.directoryPrefix(path)
+        let store = self.store
+        async let headResult = capture { try await store.headObject(key) }
+        async let probeResult = capture {
+            try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: nil, maxKeys: 1)
+        }
+        switch await headResult {
+        case .success(let metadata):
+            if metadata.type == .symlink, var link = try await linkStat(path) {
+                link.storageClass = metadata.storageClass  // the link's own, as all but length/ETag
+                return link
+            }
+            if metadata.type != .symlink { return try await objectStat(path, metadata) }
+        case .failure(let error) where ErrnoMapping.isLinkFollowFailure(error):
+            if let link = try await linkStat(path) { return link }
+        case .failure(let error) where ErrnoMapping.isNoSuchKey(error):
+            break
+        case .failure(let error):
+            throw error
+        }
+        let probe = try await probeResult.get()
+        guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
+        guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
+            return .directory(mtime: mountTime)
+        }
+        // A marker `d/` sorts first under its prefix: its metadata carries the directory's mode.
+        do {
+            let marker = try await store.headObject(dirPrefix)
+            return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+        } catch where ErrnoMapping.isNoSuchKey(error) {
+            return .directory(mtime: mountTime)
+        }
+    }
+
+    /// A native link's stat from GetSymlink; nil when the link vanished meanwhile.
+    func linkStat(_ path: String) async throws -> NodeStat? {
+        do {
+            let info = try await store.getSymlink(keys.objectKey(path))
+            return .link(path: path, info: info, prefix: keys.prefix, mountPoint: configuration.mountPoint)
+        } catch where ErrnoMapping.isNoSuchKey(error) {
+            return nil
+        }
+    }
+
+    /// A regular object's stat: a file, or a legacy link when its mode metadata says S_IFLNK.
+    private func objectStat(_ path: String, _ metadata: ObjectMetadata) async throws -> NodeStat {
+        var stat = NodeStat(kind: .file, size: metadata.contentLength,
+                            mtime: PosixMetadata.mtime(metadata.userMetadata) ?? metadata.lastModified,
+                            etag: metadata.etag, userMetadata: metadata.userMetadata,
+                            storageClass: metadata.storageClass, objectType: metadata.type,
+                            contentType: metadata.contentType)
+        guard PosixMetadata.isLegacyLink(metadata.userMetadata), metadata.contentLength <= SymlinkTarget.maxTextBytes else {
+            return stat
+        }
+        let text: String
+        if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
+            text = SymlinkTarget.percentDecode(kept) ?? kept
+        } else {
+            let body = try await store.getObject(keys.objectKey(path), range: nil)
+            text = String(decoding: body, as: UTF8.self)
+        }
+        stat.kind = .symlink
+        stat.linkText = text
+        stat.size = Int64(text.utf8.count)
+        return stat
+    }
+}
+
+/// The outcome of `body` as a value, so two concurrent requests can both be awaited.
+func capture<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
+    do { return .success(try await body()) } catch { return .failure(error) }
+}

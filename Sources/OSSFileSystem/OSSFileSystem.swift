@@ -1,0 +1,128 @@
+import Foundation
+import OSSProtocol
+
+/// The POSIX view of a bucket (or of a prefix in it) over any `ObjectStore`: paths, inodes, caches,
+/// file handles and the symlink rules of design.md. Knows nothing of the kernel; `FUSEBinding` calls
+/// it through `FileSystemOperations`, and every store or transport error leaves it as an `FSError`
+/// (see `ErrnoMapping`).
+///
+/// Consistency: local changes invalidate the caches at once; changes by other writers are seen after
+/// `attributeTimeout` (`negativeTimeout` for names that did not exist).
+public final class OSSFileSystem: FileSystemOperations {
+    let store: any ObjectStore
+    let configuration: MountConfiguration
+    let keys: KeyMapping
+    let inodes = InodeTable()
+    let cache: AttributeCache
+    let handles = HandleTable()
+    let clock: @Sendable () -> Date
+    let mountTime: Date
+    private let logSink: (@Sendable (String) -> Void)?
+    private let hiddenKeys = Locked(Set<String>())
+    /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
+    let inflight = Locked([String: Task<NodeStat?, any Error>]())
+
+    /// - Parameters:
+    ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
+    ///   - clock: the time used for cache expiry (tests pass a manual clock); defaults to `Date()`.
+    public init(store: any ObjectStore, configuration: MountConfiguration,
+                logger: (@Sendable (String) -> Void)? = nil, clock: (@Sendable () -> Date)? = nil) {
+        self.store = store
+        self.configuration = configuration
+        self.keys = KeyMapping(prefix: configuration.prefix)
+        self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
+                                    negativeTimeout: configuration.negativeTimeout)
+        self.clock = clock ?? { Date() }
+        self.mountTime = self.clock()
+        self.logSink = logger
+    }
+
+    func log(_ message: String) { logSink?(message) }
+
+    /// Logs a key that cannot be shown as a POSIX name, once per key.
+    func logHidden(_ key: String) {
+        let first = hiddenKeys.withLock { $0.insert(key).inserted }
+        if first { log("hidden key (not a valid POSIX name): \(key)") }
+    }
+
+    var listing: DirectoryListing {
+        DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
+                         parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) })
+    }
+
+    public func initialize() async {}
+
+    public func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply {
+        if name.utf8.count > 255 { throw FSError(ENAMETOOLONG) }
+        let parentPath = try path(of: parent)
+        if name == "." { return entry(parentPath, try await stat(parentPath)) }
+        if name == ".." {
+            let up = KeyMapping.parent(of: parentPath)
+            return entry(up, try await stat(up))
+        }
+        guard KeyMapping.isValidName(name) else { throw FSError(ENOENT) }
+        let path = KeyMapping.child(parentPath, name)
+        return entry(path, try await stat(path))
+    }
+
+    public func forget(_ ino: InodeNumber, lookups: UInt64) {
+        inodes.forget(ino, count: lookups)
+    }
+
+    public func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double) {
+        let path = try path(of: ino)
+        var stat = try await stat(path)
+        if let open = handles.liveSize(of: ino) { stat.size = open }
+        return (attributes(ino, stat), configuration.attributeTimeout)
+    }
+
+    public func statfs(_ ino: InodeNumber) async throws(FSError) -> FileSystemStatistics {
+        FileSystemStatistics()
+    }
+
+    public func access(_ ino: InodeNumber, mask: Int32, context: RequestContext) async throws(FSError) {
+        let path = try path(of: ino)
+        let attributes = attributes(ino, try await stat(path))
+        if mask & W_OK != 0 && configuration.readOnly { throw FSError(EROFS) }
+        guard mask != F_OK else { return }
+        if !Permissions.allows(attributes, mask: mask, context: context) { throw FSError(EACCES) }
+    }
+
+    // MARK: - Shared helpers
+
+    /// The current path of `ino`; ENOENT for an inode the table no longer knows (or one detached).
+    func path(of ino: InodeNumber) throws(FSError) -> String {
+        guard let path = inodes.path(of: ino) else { throw FSError(ENOENT) }
+        return path
+    }
+
+    /// EROFS on a read-only mount.
+    func requireWritable() throws(FSError) {
+        if configuration.readOnly { throw FSError(EROFS) }
+    }
+
+    /// An entry reply for `path`, counting one lookup.
+    func entry(_ path: String, _ stat: NodeStat) -> EntryReply {
+        let ino = inodes.reference(path, kind: stat.kind)
+        var stat = stat
+        if let live = handles.liveSize(of: ino) { stat.size = live }
+        return EntryReply(attributes: attributes(ino, stat), entryTimeout: configuration.attributeTimeout,
+                          attributeTimeout: configuration.attributeTimeout)
+    }
+
+    /// The kernel's view of a stat.
+    func attributes(_ ino: InodeNumber, _ stat: NodeStat) -> FileAttributes {
+        let metadata = stat.userMetadata ?? [:]
+        let permissions = PosixMetadata.mode(metadata).map { $0 & 0o7777 }
+        let mode: UInt32
+        switch stat.kind {
+        case .file: mode = UInt32(S_IFREG) | (permissions ?? (0o644 & ~configuration.umask))
+        case .directory: mode = UInt32(S_IFDIR) | (permissions ?? (0o755 & ~configuration.umask))
+        case .symlink: mode = UInt32(S_IFLNK) | 0o777
+        }
+        return FileAttributes(ino: ino, mode: mode, nlink: stat.kind == .directory ? 2 : 1,
+                              uid: PosixMetadata.uid(metadata) ?? configuration.uid,
+                              gid: PosixMetadata.gid(metadata) ?? configuration.gid,
+                              size: UInt64(max(stat.size, 0)), atime: stat.mtime, mtime: stat.mtime, ctime: stat.mtime)
+    }
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// POSIX permission checks against mode bits, for `access` and `setattr`.
+enum Permissions {
+    /// True when `context` may access a node with `attributes` for `mask` (R_OK|W_OK|X_OK).
+    /// Root passes, except that executing needs some execute bit on a non-directory.
+    static func allows(_ attributes: FileAttributes, mask: Int32, context: RequestContext) -> Bool {
+        let mode = attributes.mode
+        if context.uid == 0 {
+            if mask & X_OK != 0, mode & UInt32(S_IFMT) != UInt32(S_IFDIR), mode & 0o111 == 0 { return false }
+            return true
+        }
+        let bits: UInt32
+        if context.uid == attributes.uid {
+            bits = (mode >> 6) & 7
+        } else if context.gid == attributes.gid {
+            bits = (mode >> 3) & 7
+        } else {
+            bits = mode & 7
+        }
+        if mask & R_OK != 0, bits & 4 == 0 { return false }
+        if mask & W_OK != 0, bits & 2 == 0 { return false }
+        if mask & X_OK != 0, bits & 1 == 0 { return false }
+        return true
+    }
+
+    /// True when `context` may change owner-only attributes (mode, times to arbitrary values).
+    static func isOwner(_ attributes: FileAttributes, _ context: RequestContext) -> Bool {
+        context.uid == 0 || context.uid == attributes.uid
+    }
+}

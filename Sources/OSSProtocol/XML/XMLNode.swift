@@ -1,0 +1,84 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A tiny element tree, enough for OSS documents: elements with text and child elements
+/// (attributes and namespaces ignored).
+public final class XMLNode: @unchecked Sendable {  // built once by the parser, immutable afterwards
+    /// Local element name (namespace prefix removed).
+    public let name: String
+    /// Concatenated character data directly inside the element.
+    public fileprivate(set) var text: String = ""
+    /// Child elements in document order.
+    public fileprivate(set) var children: [XMLNode] = []
+
+    init(name: String) { self.name = name }
+
+    /// The first child named `name`.
+    public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+    /// All children named `name`.
+    public func children(_ name: String) -> [XMLNode] { children.filter { $0.name == name } }
+    /// Text of the first child named `name`, nil when absent.
+    public func string(_ name: String) -> String? { child(name)?.text }
+    /// Integer text of child `name`.
+    public func int(_ name: String) -> Int? { string(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    /// 64-bit integer text of child `name`.
+    public func int64(_ name: String) -> Int64? { string(name).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } }
+    /// `true`/`false` text of child `name` (case-insensitive).
+    public func bool(_ name: String) -> Bool? {
+        string(name).map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "true" }
+    }
+    /// ISO-8601 text of child `name`.
+    public func date(_ name: String) -> Date? { string(name).flatMap { HTTPDate.parseISO8601($0.trimmingCharacters(in: .whitespaces)) } }
+
+    /// Parses a document; throws `XMLDocumentError` when it is not well-formed XML.
+    public static func parse(_ data: Data) throws -> XMLNode {
+        let builder = TreeBuilder()
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = false
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root, builder.stack.isEmpty else {
+            throw XMLDocumentError.malformed(parser.parserError.map { "\($0)" } ?? "no root element")
+        }
+        return root
+    }
+
+    private final class TreeBuilder: NSObject, XMLParserDelegate {
+        var stack: [XMLNode] = []
+        var root: XMLNode?
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            let node = XMLNode(name: local)
+            if let parent = stack.last { parent.children.append(node) } else if root == nil { root = node }
+            stack.append(node)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            _ = stack.popLast()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { stack.last?.text += string }
+
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+        }
+    }
+}
+
+/// A document that could not be decoded.
+public enum XMLDocumentError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Not well-formed XML.
+    case malformed(String)
+    /// Well-formed, but not the expected document (wrong root, missing element, bad value).
+    case unexpected(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let m): return "malformed XML: \(m)"
+        case .unexpected(let m): return "unexpected XML document: \(m)"
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import OSSProtocol
+
+/// GetObject, HeadObject and GetObjectMeta (oss-protocol.md 2.5, 2.6, 1.4).
+struct GetObjectHandler: Sendable {
+    let service: ServiceState
+
+    /// GET or HEAD of an object (through a symlink when the key is one).
+    func get(_ request: RequestContext) async throws -> ServerResponse {
+        let bucket = try service.bucket(request.bucket)
+        let opened = try await service.openForRead(request, bucket: bucket, key: request.key ?? "")
+        do {
+            let content = opened.content
+            let lastModified = ObjectResponseHeaders.lastModified(meta: opened.meta, content: content)
+            try Preconditions.check({ request.header($0) }, etag: content.etag, lastModified: lastModified)
+            let standard = request.header("x-oss-range-behavior")?.lowercased() == "standard"
+            let range = try RangeSpec.resolve(request.header("Range"), size: content.size, standard: standard)
+            var headers = ObjectResponseHeaders.build(meta: opened.meta, content: content)
+            ObjectResponseHeaders.applyOverrides(&headers, request: request)
+            let slice = range ?? 0...(max(content.size, 1) - 1)
+            let length = content.size == 0 ? 0 : slice.upperBound - slice.lowerBound + 1
+            var status = HTTPResponseStatus.ok
+            if let range {
+                status = .partialContent
+                headers.append(("Content-Range", "bytes \(range.lowerBound)-\(range.upperBound)/\(content.size)"))
+            }
+            guard request.method != .HEAD, length > 0, let fd = opened.fd else {
+                opened.close()
+                return ServerResponse(status: status, headers: headers, announcedLength: length)
+            }
+            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
+            let region = FileRegion(fileHandle: handle, readerIndex: Int(slice.lowerBound), endIndex: Int(slice.upperBound) + 1)
+            return ServerResponse(status: status, headers: headers, body: .file(region))
+        } catch {
+            opened.close()
+            throw error
+        }
+    }
+
+    /// GetObjectMeta: the addressed object's own length, ETag, Last-Modified and CRC (for a link,
+    /// the link's own facts, as the GetObjectMeta doc states; oss-protocol.md 1.5 notes this is UNCONFIRMED).
+    func meta(_ request: RequestContext) async throws -> ServerResponse {
+        let bucket = try service.bucket(request.bucket)
+        let key = request.key ?? ""
+        let storage = service.storage
+        guard let record = try await service.io({ try storage.object(bucket: bucket.name, key: key) }) else {
+            try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
+            throw ServerError.noSuchKey(key)
+        }
+        try AccessPolicy.requireRead(request, bucket: bucket, objectACL: record.acl)
+        let headers: [(name: String, value: String)] = [
+            ("ETag", record.etag), ("Last-Modified", HTTPDate.rfc1123(record.lastModified)),
+            ("x-oss-hash-crc64ecma", String(record.crc64)), ("x-oss-last-access-time", HTTPDate.rfc1123(record.lastModified)),
+        ]
+        return ServerResponse(headers: headers, announcedLength: request.method == .HEAD ? record.size : 0)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import OSSProtocol
+
+/// PutObject (oss-protocol.md 2.4) and DeleteObject (2.7).
+struct PutObjectHandler: Sendable {
+    let service: ServiceState
+
+    func put(_ request: RequestContext, body: RequestStream) async throws -> ServerResponse {
+        let bucket = try service.bucket(request.bucket)
+        let key = request.key ?? ""
+        try BodyReceiver.checkFraming(request)
+        let attributes = try ObjectAttributes.parse(request)
+        let forbid = ObjectAttributes.forbidsOverwrite(request)
+        let storage = service.storage
+        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
+        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        if forbid && existing != nil { throw ServerError.fileAlreadyExists }
+        let written = try await BodyReceiver(service: service).receive(body)
+        do {
+            try BodyReceiver.verifyContentMD5(request, written)
+        } catch {
+            storage.directory.removeTemp(written.id)
+            throw error
+        }
+        let md5 = written.md5 ?? Data()
+        let record = try await service.io { () throws -> ObjectRecord in
+            var dataId: String? = written.id
+            if written.size == 0 {
+                storage.directory.removeTemp(written.id)
+                dataId = nil
+            } else {
+                try storage.install(written)
+            }
+            let record = ObjectRecord(
+                bucket: bucket.name, key: key, type: .normal, size: written.size,
+                etag: "\"" + Digest.hex(md5).uppercased() + "\"", crc64: written.crc64,
+                contentMD5: md5.base64EncodedString(), lastModifiedMillis: currentMillis(), acl: attributes.acl,
+                storageClass: attributes.storageClass, standardHeaders: attributes.standardHeaders,
+                userMetadata: attributes.userMetadata, dataId: dataId, symlinkTarget: nil)
+            try storage.commitObject(record, forbidOverwrite: forbid)
+            return record
+        }
+        return ServerResponse(headers: [("ETag", record.etag), ("Content-MD5", record.contentMD5 ?? ""),
+                                        ("x-oss-hash-crc64ecma", String(record.crc64))])
+    }
+
+    /// DeleteObject: 204 whether or not the key existed; a link is removed, never its target.
+    func delete(_ request: RequestContext) async throws -> ServerResponse {
+        let bucket = try service.bucket(request.bucket)
+        let key = request.key ?? ""
+        let storage = service.storage
+        if !request.isAuthenticated {
+            let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
+            try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        }
+        try await service.io { try storage.deleteObject(bucket: bucket.name, key: key) }
+        return ServerResponse(status: .noContent)
+    }
+}

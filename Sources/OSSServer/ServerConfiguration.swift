@@ -1,0 +1,32 @@
+/// Everything `ossfuse-server` is started with.
+public struct ServerConfiguration: Sendable {
+    /// Directory holding the index and data files.
+    public var root: String
+    /// Address to listen on; port 0 picks a free port.
+    public var host: String
+    public var port: Int
+    public var accessKeyId: String
+    public var accessKeySecret: String
+    /// When set, requests may carry this STS token (`x-oss-security-token` / `security-token`).
+    public var securityToken: String?
+    /// Buckets created at start when missing.
+    public var buckets: [String]
+    /// Fraction of requests answered with a fault (0 ... 1).
+    public var faultRate: Double
+    /// Delay added to every response, in milliseconds.
+    public var latencyMilliseconds: Int
+    /// Region reported by GetBucketLocation / GetBucketInfo (without the `oss-` prefix).
+    public var region: String
+    /// Whether to enforce the 15-minute clock skew and presign expiry.
+    public var enforceTime: Bool
+
+    /// Creates a configuration.
+    public init(root: String, host: String = "127.0.0.1", port: Int = 0, accessKeyId: String, accessKeySecret: String,
+                securityToken: String? = nil, buckets: [String] = [], faultRate: Double = 0, latencyMilliseconds: Int = 0,
+                region: String = "cn-hangzhou", enforceTime: Bool = true) {
+        self.root = root; self.host = host; self.port = port; self.accessKeyId = accessKeyId
+        self.accessKeySecret = accessKeySecret; self.securityToken = securityToken; self.buckets = buckets
+        self.faultRate = faultRate; self.latencyMilliseconds = latencyMilliseconds; self.region = region
+        self.enforceTime = enforceTime
+    }
+}

@@ -1,0 +1,32 @@
+import NIOPosix
+
+/// What every handler shares: configuration, storage, counters, the I/O thread pool.
+final class ServiceState: Sendable {
+    let configuration: ServerConfiguration
+    let storage: StorageEngine
+    let stats: RequestStats
+    let faults: FaultInjector
+    let authenticator: Authenticator
+    let threadPool: NIOThreadPool
+
+    init(configuration: ServerConfiguration, storage: StorageEngine, threadPool: NIOThreadPool) {
+        self.configuration = configuration
+        self.storage = storage
+        self.threadPool = threadPool
+        stats = RequestStats()
+        faults = FaultInjector(rate: configuration.faultRate)
+        authenticator = Authenticator(accessKeyId: configuration.accessKeyId, accessKeySecret: configuration.accessKeySecret,
+                                      securityToken: configuration.securityToken, enforceTime: configuration.enforceTime)
+    }
+
+    /// Runs blocking file or database work on the thread pool, off the event loop.
+    func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await threadPool.runIfActive(body)
+    }
+
+    /// The bucket, or NoSuchBucket.
+    func bucket(_ name: String?) throws -> BucketRecord {
+        guard let name, let bucket = storage.bucket(name) else { throw ServerError.noSuchBucket(name ?? "") }
+        return bucket
+    }
+}

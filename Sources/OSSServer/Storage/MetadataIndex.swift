@@ -1,0 +1,150 @@
+import Foundation
+import OSSProtocol
+
+/// The SQLite metadata index: buckets, objects, multipart uploads and parts.
+/// Not thread-safe by itself; `StorageEngine` serialises access. Keys are stored as BLOBs so the
+/// primary-key index orders them bytewise, which is the order OSS listings use.
+final class MetadataIndex {
+    let connection: SQLiteConnection
+
+    /// Opens the index at `path`, in WAL mode, creating the schema if needed.
+    init(path: String) throws {
+        connection = try SQLiteConnection(path: path)
+        try connection.execute("PRAGMA journal_mode=WAL")
+        try connection.execute("PRAGMA synchronous=FULL")
+        try connection.execute("PRAGMA foreign_keys=OFF")
+        try connection.execute(Self.schema)
+    }
+
+    private static let schema = """
+        CREATE TABLE IF NOT EXISTS buckets(
+            name TEXT PRIMARY KEY NOT NULL, created_ms INTEGER NOT NULL, acl TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS objects(
+            bucket TEXT NOT NULL, key BLOB NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL,
+            etag TEXT NOT NULL, crc64 INTEGER NOT NULL, content_md5 TEXT, mtime_ms INTEGER NOT NULL,
+            acl TEXT NOT NULL, storage_class TEXT NOT NULL, headers TEXT NOT NULL, meta TEXT NOT NULL,
+            data_id TEXT, target BLOB, PRIMARY KEY(bucket, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS uploads(
+            upload_id TEXT PRIMARY KEY NOT NULL, bucket TEXT NOT NULL, key BLOB NOT NULL,
+            initiated_ms INTEGER NOT NULL, acl TEXT NOT NULL, storage_class TEXT NOT NULL,
+            headers TEXT NOT NULL, meta TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS uploads_by_key ON uploads(bucket, key, upload_id);
+        CREATE TABLE IF NOT EXISTS parts(
+            upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, size INTEGER NOT NULL,
+            etag TEXT NOT NULL, crc64 INTEGER NOT NULL, mtime_ms INTEGER NOT NULL, data_id TEXT,
+            PRIMARY KEY(upload_id, part_number)) WITHOUT ROWID;
+        """
+
+    // MARK: Buckets
+
+    func buckets() throws -> [BucketRecord] {
+        var result: [BucketRecord] = []
+        try connection.query("SELECT name, created_ms, acl FROM buckets ORDER BY name") { row in
+            result.append(BucketRecord(name: row.text(0) ?? "", createdMillis: row.integer(1),
+                                       acl: ObjectACL(rawValue: row.text(2) ?? "") ?? .private))
+        }
+        return result
+    }
+
+    func insertBucket(_ bucket: BucketRecord) throws {
+        try connection.run("INSERT OR IGNORE INTO buckets(name, created_ms, acl) VALUES(?,?,?)",
+                           [.text(bucket.name), .integer(bucket.createdMillis), .text(bucket.acl.rawValue)])
+    }
+
+    func setBucketACL(_ name: String, _ acl: ObjectACL) throws {
+        try connection.run("UPDATE buckets SET acl=? WHERE name=?", [.text(acl.rawValue), .text(name)])
+    }
+
+    func deleteBucket(_ name: String) throws {
+        try connection.run("DELETE FROM buckets WHERE name=?", [.text(name)])
+    }
+
+    func bucketHasContent(_ name: String) throws -> Bool {
+        var found = false
+        try connection.query("SELECT 1 FROM objects WHERE bucket=? LIMIT 1", [.text(name)]) { _ in found = true }
+        if found { return true }
+        try connection.query("SELECT 1 FROM uploads WHERE bucket=? LIMIT 1", [.text(name)]) { _ in found = true }
+        return found
+    }
+
+    // MARK: Objects
+
+    private static let objectColumns = """
+        bucket, key, type, size, etag, crc64, content_md5, mtime_ms, acl, storage_class, headers, meta, data_id, target
+        """
+
+    func object(bucket: String, key: String) throws -> ObjectRecord? {
+        var record: ObjectRecord?
+        try connection.query("SELECT \(Self.objectColumns) FROM objects WHERE bucket=? AND key=?",
+                             [.text(bucket), .blob(Array(key.utf8))]) { row in
+            record = Self.objectRecord(row)
+        }
+        return record
+    }
+
+    /// Inserts or replaces the row for `record.bucket`/`record.key`.
+    func upsertObject(_ record: ObjectRecord) throws {
+        try connection.run("INSERT OR REPLACE INTO objects(\(Self.objectColumns)) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            .text(record.bucket), .blob(Array(record.key.utf8)), .text(record.type.rawValue),
+            .integer(record.size), .text(record.etag), .integer(Int64(bitPattern: record.crc64)),
+            record.contentMD5.map { .text($0) } ?? .null, .integer(record.lastModifiedMillis),
+            .text(record.acl.rawValue), .text(record.storageClass),
+            .text(MetadataCoding.encode(record.standardHeaders)), .text(MetadataCoding.encode(record.userMetadata)),
+            record.dataId.map { .text($0) } ?? .null,
+            record.symlinkTarget.map { .blob(Array($0.utf8)) } ?? .null,
+        ])
+    }
+
+    func deleteObject(bucket: String, key: String) throws {
+        try connection.run("DELETE FROM objects WHERE bucket=? AND key=?", [.text(bucket), .blob(Array(key.utf8))])
+    }
+
+    /// Up to `limit` entries of `bucket` with key > `after` (or ≥ `from`), in byte order.
+    func scan(bucket: String, from: [UInt8], inclusive: Bool, limit: Int) throws -> [ListingEntry] {
+        var entries: [ListingEntry] = []
+        let op = inclusive ? ">=" : ">"
+        try connection.query("""
+            SELECT key, type, size, etag, mtime_ms, storage_class FROM objects
+            WHERE bucket=? AND key \(op) ? ORDER BY key LIMIT ?
+            """, [.text(bucket), .blob(from), .integer(Int64(limit))]) { row in
+            entries.append(ListingEntry(
+                key: String(decoding: row.blob(0) ?? [], as: UTF8.self),
+                type: ObjectType(rawValue: row.text(1) ?? "") ?? .normal, size: row.integer(2),
+                etag: row.text(3) ?? "", lastModifiedMillis: row.integer(4), storageClass: row.text(5) ?? "Standard"))
+        }
+        return entries
+    }
+
+    private static func objectRecord(_ row: SQLiteRow) -> ObjectRecord {
+        ObjectRecord(
+            bucket: row.text(0) ?? "", key: String(decoding: row.blob(1) ?? [], as: UTF8.self),
+            type: ObjectType(rawValue: row.text(2) ?? "") ?? .normal, size: row.integer(3),
+            etag: row.text(4) ?? "", crc64: UInt64(bitPattern: row.integer(5)), contentMD5: row.text(6),
+            lastModifiedMillis: row.integer(7), acl: ObjectACL(rawValue: row.text(8) ?? "") ?? .default,
+            storageClass: row.text(9) ?? "Standard", standardHeaders: MetadataCoding.decode(row.text(10)),
+            userMetadata: MetadataCoding.decode(row.text(11)), dataId: row.text(12),
+            symlinkTarget: row.blob(13).map { String(decoding: $0, as: UTF8.self) })
+    }
+
+    // MARK: Data ids (consistency)
+
+    /// Every data id referenced by an object or a part.
+    func referencedDataIds() throws -> Set<String> {
+        var ids = Set<String>()
+        try connection.query("SELECT data_id FROM objects WHERE data_id IS NOT NULL") { ids.insert($0.text(0) ?? "") }
+        try connection.query("SELECT data_id FROM parts WHERE data_id IS NOT NULL") { ids.insert($0.text(0) ?? "") }
+        return ids
+    }
+
+    /// (data id, expected size, appendable) for every referenced data file.
+    func dataReferences() throws -> [(id: String, size: Int64, growable: Bool)] {
+        var refs: [(id: String, size: Int64, growable: Bool)] = []
+        try connection.query("SELECT data_id, size, type FROM objects WHERE data_id IS NOT NULL") { row in
+            refs.append((row.text(0) ?? "", row.integer(1), row.text(2) == ObjectType.appendable.rawValue))
+        }
+        try connection.query("SELECT data_id, size FROM parts WHERE data_id IS NOT NULL") { row in
+            refs.append((row.text(0) ?? "", row.integer(1), false))
+        }
+        return refs
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import OSSProtocol
+
+extension StorageEngine {
+    /// CopyObject: looks the source up, lets `build` check it (preconditions, ACL, type) and derive
+    /// the destination row, gives the destination its own name for the data (a hard link, so the
+    /// copy costs no I/O) and commits, all under the lock so the source cannot change in between.
+    /// With `sameKey` the row is updated in place (metadata edit; no data touched).
+    func copyObject(sourceBucket: String, sourceKey: String, destinationBucket: String, destinationKey: String,
+                    forbidOverwrite: Bool, build: (ObjectRecord) throws -> ObjectRecord) throws -> ObjectRecord {
+        let (record, replaced): (ObjectRecord, String?) = try lock.withLock {
+            guard bucketCache[sourceBucket] != nil else { throw ServerError.noSuchBucket(sourceBucket) }
+            guard bucketCache[destinationBucket] != nil else { throw ServerError.noSuchBucket(destinationBucket) }
+            guard let source = try index.object(bucket: sourceBucket, key: sourceKey) else {
+                throw ServerError.noSuchKey(sourceKey)
+            }
+            let sameKey = sourceBucket == destinationBucket && sourceKey == destinationKey
+            var record = try build(source)
+            record.bucket = destinationBucket
+            record.key = destinationKey
+            if sameKey {
+                record.dataId = source.dataId
+                try index.upsertObject(record)
+                return (record, nil)
+            }
+            if forbidOverwrite, try index.object(bucket: destinationBucket, key: destinationKey) != nil {
+                throw ServerError.fileAlreadyExists
+            }
+            record.dataId = try source.dataId.map { try directory.link($0) }
+            do {
+                let old = try index.connection.transaction { () throws -> ObjectRecord? in
+                    let old = try index.object(bucket: destinationBucket, key: destinationKey)
+                    try index.upsertObject(record)
+                    return old
+                }
+                return (record, old?.dataId)
+            } catch {
+                directory.remove(record.dataId)
+                throw error
+            }
+        }
+        directory.remove(replaced)
+        return record
+    }
+
+    /// Opens the data of `key` for UploadPartCopy: the row and a descriptor (nil for empty data).
+    func openSource(bucket: String, key: String) throws -> (record: ObjectRecord, fd: Int32?) {
+        guard self.bucket(bucket) != nil else { throw ServerError.noSuchBucket(bucket) }
+        guard let opened = try openObject(bucket: bucket, key: key) else { throw ServerError.noSuchKey(key) }
+        return opened
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+
+/// What a listing asks for; `after` is exclusive (V1 marker, V2 start-after / continuation token).
+struct ListingQuery: Sendable {
+    var prefix: String = ""
+    var delimiter: String = ""
+    var after: String?
+    var maxKeys: Int = 100
+}
+
+/// One page of a listing in byte order: objects and common prefixes.
+struct ListingResult: Sendable {
+    var entries: [ListingEntry] = []
+    var commonPrefixes: [String] = []
+    var isTruncated = false
+    /// The last key or common prefix returned, when truncated.
+    var nextMarker: String?
+}
+
+extension StorageEngine {
+    /// Lists `bucket` using the key index; a run of keys that rolls up into one common prefix is
+    /// skipped with one index seek, so a page costs O(page size) rows.
+    func list(bucket: String, _ query: ListingQuery) throws -> ListingResult {
+        try lock.withLock {
+            guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
+            return try listUnlocked(bucket: bucket, query)
+        }
+    }
+
+    private func listUnlocked(bucket: String, _ query: ListingQuery) throws -> ListingResult {
+        let prefix = Array(query.prefix.utf8)
+        let delimiter = Array(query.delimiter.utf8)
+        let after = query.after.map { Array($0.utf8) }
+        var result = ListingResult()
+        var count = 0
+        var cursor = prefix
+        var inclusive = true
+        if let after, !after.lexicographicallyPrecedes(prefix) {
+            cursor = after
+            inclusive = false
+        }
+        scanning: while true {
+            let limit = min(1000, query.maxKeys - count + 1)
+            let batch = try index.scan(bucket: bucket, from: cursor, inclusive: inclusive, limit: limit)
+            if batch.isEmpty { break }
+            for entry in batch {
+                let key = Array(entry.key.utf8)
+                guard key.starts(with: prefix) else { break scanning }
+                if !delimiter.isEmpty, let end = Self.delimiterEnd(in: key, from: prefix.count, delimiter: delimiter) {
+                    let common = Array(key[..<end])
+                    guard let next = Self.successor(of: common) else { break scanning }
+                    if let after, !after.lexicographicallyPrecedes(common) {
+                        cursor = next; inclusive = true
+                        continue scanning
+                    }
+                    if count == query.maxKeys { result.isTruncated = true; break scanning }
+                    let text = String(decoding: common, as: UTF8.self)
+                    result.commonPrefixes.append(text)
+                    result.nextMarker = text
+                    count += 1
+                    cursor = next; inclusive = true
+                    continue scanning
+                }
+                if count == query.maxKeys { result.isTruncated = true; break scanning }
+                result.entries.append(entry)
+                result.nextMarker = entry.key
+                count += 1
+                cursor = key; inclusive = false
+            }
+            if batch.count < limit { break }
+        }
+        if !result.isTruncated { result.nextMarker = nil }
+        return result
+    }
+
+    /// Index just past the first occurrence of `delimiter` in `key` at or after `start`.
+    static func delimiterEnd(in key: [UInt8], from start: Int, delimiter: [UInt8]) -> Int? {
+        guard key.count - start >= delimiter.count else { return nil }
+        var i = start
+        while i + delimiter.count <= key.count {
+            if key[i] == delimiter[0] && Array(key[i..<(i + delimiter.count)]) == delimiter { return i + delimiter.count }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The smallest byte string greater than every string starting with `bytes`.
+    static func successor(of bytes: [UInt8]) -> [UInt8]? {
+        var result = bytes
+        while let last = result.last {
+            if last < 0xFF { result[result.count - 1] = last + 1; return result }
+            result.removeLast()
+        }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import NIOConcurrencyHelpers
+import OSSProtocol
+
+/// Buckets and objects: the metadata index plus the data files, behind one lock.
+/// Every method is synchronous and may block on disk; call it from the server's thread pool.
+/// A change commits its index row only after its data file is fsynced and in place, and removes the
+/// data it replaced only after the commit, so a crash never exposes half an object.
+// @unchecked: all mutable state (index, bucket cache) is only touched while holding `lock`.
+final class StorageEngine: @unchecked Sendable {
+    let directory: DataDirectory
+    let index: MetadataIndex
+    let lock = NIOLock()
+    /// Bucket rows by name; guarded by `lock`.
+    var bucketCache: [String: BucketRecord] = [:]
+
+    /// Opens the store at `root`; with `recover` (normal startup) removes temp files and
+    /// data files no row references (left by a crash between rename and commit).
+    init(root: String, recover: Bool = true) throws {
+        directory = DataDirectory(root: root)
+        if recover { try directory.prepare() }
+        index = try MetadataIndex(path: directory.indexPath)
+        for bucket in try index.buckets() { bucketCache[bucket.name] = bucket }
+        if recover {
+            let referenced = try index.referencedDataIds()
+            for id in directory.allDataFiles().keys where !referenced.contains(id) { directory.remove(id) }
+        }
+    }
+
+    // MARK: Buckets (served from memory; cheap enough for the event loop)
+
+    func bucket(_ name: String) -> BucketRecord? { lock.withLock { bucketCache[name] } }
+
+    func buckets() -> [BucketRecord] { lock.withLock { bucketCache.values.sorted { $0.name < $1.name } } }
+
+    /// Creates the bucket; returns false when it already existed.
+    @discardableResult
+    func createBucket(_ name: String, acl: ObjectACL = .private) throws -> Bool {
+        try lock.withLock {
+            if bucketCache[name] != nil { return false }
+            let record = BucketRecord(name: name, createdMillis: currentMillis(), acl: acl == .default ? .private : acl)
+            try index.insertBucket(record)
+            bucketCache[name] = record
+            return true
+        }
+    }
+
+    func deleteBucket(_ name: String) throws {
+        try lock.withLock {
+            guard bucketCache[name] != nil else { throw ServerError.noSuchBucket(name) }
+            if try index.bucketHasContent(name) { throw ServerError.bucketNotEmpty(name) }
+            try index.deleteBucket(name)
+            bucketCache[name] = nil
+        }
+    }
+
+    func setBucketACL(_ name: String, _ acl: ObjectACL) throws {
+        try lock.withLock {
+            guard bucketCache[name] != nil else { throw ServerError.noSuchBucket(name) }
+            try index.setBucketACL(name, acl)
+            bucketCache[name]?.acl = acl
+        }
+    }
+
+    // MARK: Objects
+
+    func object(bucket: String, key: String) throws -> ObjectRecord? {
+        try lock.withLock { try index.object(bucket: bucket, key: key) }
+    }
+
+    /// Looks the object up and opens its data file in one step, so a concurrent overwrite cannot
+    /// remove the file in between. The descriptor (nil for empty objects and links) is the caller's.
+    func openObject(bucket: String, key: String) throws -> (record: ObjectRecord, fd: Int32?)? {
+        try lock.withLock {
+            guard let record = try index.object(bucket: bucket, key: key) else { return nil }
+            guard let id = record.dataId, record.type != .symlink else { return (record, nil) }
+            return (record, try directory.openForReading(id))
+        }
+    }
+
+    /// Commits `record` (its data, if any, must already be installed under `record.dataId`).
+    /// Throws FileAlreadyExists when `forbidOverwrite` and the key exists; then the new data is removed.
+    func commitObject(_ record: ObjectRecord, forbidOverwrite: Bool) throws {
+        let replaced: String? = try lock.withLock {
+            do {
+                guard bucketCache[record.bucket] != nil else { throw ServerError.noSuchBucket(record.bucket) }
+                return try index.connection.transaction {
+                    let old = try index.object(bucket: record.bucket, key: record.key)
+                    if old != nil && forbidOverwrite { throw ServerError.fileAlreadyExists }
+                    try index.upsertObject(record)
+                    return old?.dataId == record.dataId ? nil : old?.dataId
+                }
+            } catch {
+                directory.remove(record.dataId)
+                throw error
+            }
+        }
+        directory.remove(replaced)
+    }
+
+    /// Deletes the row, then its data. Absent keys are fine (OSS answers 204 anyway).
+    func deleteObject(bucket: String, key: String) throws {
+        let removed: String? = try lock.withLock {
+            guard let old = try index.object(bucket: bucket, key: key) else { return nil }
+            try index.deleteObject(bucket: bucket, key: key)
+            return old.dataId
+        }
+        directory.remove(removed)
+    }
+
+    /// Changes an existing row in place (ACL, metadata edit); throws NoSuchKey when absent.
+    @discardableResult
+    func updateObject(bucket: String, key: String, _ change: (inout ObjectRecord) throws -> Void) throws -> ObjectRecord {
+        try lock.withLock {
+            try index.connection.transaction {
+                guard var record = try index.object(bucket: bucket, key: key) else { throw ServerError.noSuchKey(key) }
+                try change(&record)
+                try index.upsertObject(record)
+                return record
+            }
+        }
+    }
+
+    /// Gives an existing data file a second name (for CopyObject); returns the new id.
+    func linkData(_ id: String) throws -> String { try directory.link(id) }
+
+    /// Installs a finished temp file as committed data.
+    func install(_ written: WrittenData) throws { try directory.install(id: written.id) }
+}

@@ -1,0 +1,214 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A real `ossfuse-server` child process for tests: fresh temp root, random credentials, the given
+/// buckets; waits (bounded) for its `listening on` line; stopped on `deinit`.
+///
+/// The binary is looked up in `$OSSFUSE_BIN_DIR`, else `<package root>/.build/debug`.
+// @unchecked: mutable state (process, port) is guarded by `lock`.
+public final class ServerProcess: @unchecked Sendable {
+    /// Errors starting or talking to the server.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// Directory with the index and data files (removed on deinit when created here).
+    public let root: URL
+    public let accessKeyId: String
+    public let accessKeySecret: String
+    public let buckets: [String]
+    public let extraArguments: [String]
+    /// How long `start`/`restart` wait for the listening line.
+    public let startTimeout: TimeInterval
+
+    private let lock = NSLock()
+    private var process: Process?
+    private var boundPort = 0
+    private let ownsRoot: Bool
+
+    /// Starts a server. `arguments` are appended to the command line (e.g. `["--fault-rate", "0.1"]`).
+    public init(buckets: [String] = ["test"], arguments: [String] = [], root: URL? = nil,
+                startTimeout: TimeInterval = 30) throws {
+        if let root {
+            self.root = root
+            ownsRoot = false
+        } else {
+            self.root = FileManager.default.temporaryDirectory.appendingPathComponent("ossfuse-server-\(UUID().uuidString)")
+            ownsRoot = true
+        }
+        try FileManager.default.createDirectory(at: self.root, withIntermediateDirectories: true)
+        accessKeyId = "LTAI" + Self.randomHex(8).uppercased()
+        accessKeySecret = Self.randomHex(30)
+        self.buckets = buckets
+        extraArguments = arguments
+        self.startTimeout = startTimeout
+        try launch(port: 0)
+    }
+
+    deinit {
+        terminate(signal: SIGTERM)
+        if ownsRoot { try? FileManager.default.removeItem(at: root) }
+    }
+
+    /// The port the server listens on (kept across `restart`).
+    public var port: Int { lock.withLock { boundPort } }
+
+    /// `http://127.0.0.1:PORT` (path-style addressing).
+    public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    /// True while the child process runs.
+    public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+
+    /// The directory holding `ossfuse-server`.
+    public static func binaryDirectory() -> URL {
+        if let dir = ProcessInfo.processInfo.environment["OSSFUSE_BIN_DIR"], !dir.isEmpty {
+            return URL(fileURLWithPath: dir)
+        }
+        let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return packageRoot.appendingPathComponent(".build/debug")
+    }
+
+    /// Request counts per OSS operation (`GET /_ossfuse/stats`).
+    public func stats() throws -> [String: Int] {
+        let data = try request("GET", path: "/_ossfuse/stats")
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Int] else {
+            throw Failure("stats answer is not a JSON object of integers")
+        }
+        return object
+    }
+
+    /// Zeroes the counters (`POST /_ossfuse/stats/reset`).
+    public func resetStats() throws {
+        _ = try request("POST", path: "/_ossfuse/stats/reset")
+    }
+
+    /// Stops the server with SIGTERM and waits for it.
+    public func stop() { terminate(signal: SIGTERM) }
+
+    /// Kills the server with SIGKILL (a crash) and waits for it.
+    public func kill() { terminate(signal: SIGKILL) }
+
+    /// Stops the server if running and starts it again on the same root and port.
+    public func restart() throws {
+        stop()
+        try launch(port: port)
+    }
+
+    private func launch(port: Int) throws {
+        let binary = Self.binaryDirectory().appendingPathComponent("ossfuse-server")
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw Failure("ossfuse-server not found at \(binary.path); build it first (swift build) or set OSSFUSE_BIN_DIR")
+        }
+        let child = Process()
+        child.executableURL = binary
+        var arguments = ["--root", root.path, "--listen", "127.0.0.1:\(port)",
+                         "--access-key-id", accessKeyId, "--access-key-secret", accessKeySecret]
+        for bucket in buckets { arguments += ["--bucket", bucket] }
+        child.arguments = arguments + extraArguments
+        let output = Pipe()
+        child.standardOutput = output
+        child.standardError = FileHandle.standardError
+        try child.run()
+        let listening = ListeningLine()
+        let reader = output.fileHandleForReading
+        Thread.detachNewThread {
+            var text = ""
+            while true {
+                let data = reader.availableData
+                if data.isEmpty { listening.set(nil); return }
+                text += String(decoding: data, as: UTF8.self)
+                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }) {
+                    listening.set(String(line))
+                    // Keep draining so the child never blocks on a full pipe.
+                    while !reader.availableData.isEmpty {}
+                    return
+                }
+            }
+        }
+        guard let line = listening.wait(timeout: startTimeout),
+              let portText = line.split(separator: ":").last, let bound = Int(portText) else {
+            child.terminate()
+            child.waitUntilExit()
+            throw Failure("ossfuse-server did not report listening within \(startTimeout) s")
+        }
+        lock.withLock {
+            process = child
+            boundPort = bound
+        }
+    }
+
+    private func terminate(signal: Int32) {
+        let child: Process? = lock.withLock {
+            let current = process
+            process = nil
+            return current
+        }
+        guard let child, child.isRunning else { return }
+        Foundation.kill(child.processIdentifier, signal)
+        child.waitUntilExit()
+    }
+
+    private func request(_ method: String, path: String) throws -> Data {
+        var request = URLRequest(url: endpoint.appendingPathComponent(path))
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        let result = ResultBox()
+        let task = URLSession.shared.dataTask(with: request) { data, response, error in
+            if let error {
+                result.set(.failure(error))
+            } else if let http = response as? HTTPURLResponse, http.statusCode != 200 {
+                result.set(.failure(Failure("\(method) \(path) answered HTTP \(http.statusCode)")))
+            } else {
+                result.set(.success(data ?? Data()))
+            }
+        }
+        task.resume()
+        return try result.wait().get()
+    }
+
+    private static func randomHex(_ bytes: Int) -> String {
+        (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+    }
+}
+
+/// The listening line handed from the reader thread to `launch`.
+private final class ListeningLine: @unchecked Sendable {  // guarded by the condition's lock
+    private let condition = NSCondition()
+    private var done = false
+    private var line: String?
+
+    func set(_ value: String?) {
+        condition.lock()
+        if !done { line = value; done = true }
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait(timeout: TimeInterval) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while !done { if !condition.wait(until: deadline) { return nil } }
+        return line
+    }
+}
+
+/// A URLSession answer handed to the waiting caller.
+private final class ResultBox: @unchecked Sendable {  // guarded by the semaphore hand-off
+    private let semaphore = DispatchSemaphore(value: 0)
+    private var result: Result<Data, Error> = .failure(ServerProcess.Failure("no answer"))
+
+    func set(_ value: Result<Data, Error>) {
+        result = value
+        semaphore.signal()
+    }
+
+    func wait() -> Result<Data, Error> {
+        _ = semaphore.wait(timeout: .now() + 60)
+        return result
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import OSSServer
+
+/// `ossfuse-server`: a local OSS-compatible server for tests and benchmarks.
+@main
+struct ServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ossfuse-server",
+        abstract: "A local Alibaba Cloud OSS-compatible server (objects, symlinks, multipart, ACLs, V1/V4 signatures).")
+
+    @Option(help: "Directory holding the SQLite index and the object data files (created if missing).")
+    var root: String
+
+    @Option(help: "Address to listen on as HOST:PORT; port 0 picks a free port.")
+    var listen: String = "127.0.0.1:0"
+
+    @Option(name: .customLong("access-key-id"), help: "Access key id requests must be signed with (default: $OSS_ACCESS_KEY_ID).")
+    var accessKeyId: String?
+
+    @Option(name: .customLong("access-key-secret"), help: "Access key secret (default: $OSS_ACCESS_KEY_SECRET).")
+    var accessKeySecret: String?
+
+    @Option(name: .customLong("bucket"), help: "Create this bucket if missing (repeatable).")
+    var buckets: [String] = []
+
+    @Option(name: .customLong("fault-rate"), help: "Fraction (0...1) of requests answered with 503 or a dropped connection.")
+    var faultRate: Double = 0
+
+    @Option(help: "Milliseconds added before every response.")
+    var latency: Int = 0
+
+    @Option(name: .customLong("sts-token"), help: "Accept this STS security token (x-oss-security-token / security-token).")
+    var stsToken: String?
+
+    @Option(help: "Region reported by GetBucketLocation and GetBucketInfo.")
+    var region: String = "cn-hangzhou"
+
+    @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
+    var check = false
+
+    func validate() throws {
+        guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
+        guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
+        guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
+        guard check || credentials != nil else {
+            throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
+        }
+    }
+
+    private var credentials: (id: String, secret: String)? {
+        let env = ProcessInfo.processInfo.environment
+        guard let id = accessKeyId ?? env["OSS_ACCESS_KEY_ID"], let secret = accessKeySecret ?? env["OSS_ACCESS_KEY_SECRET"],
+              !id.isEmpty, !secret.isEmpty else { return nil }
+        return (id, secret)
+    }
+
+    private var parsedListen: (host: String, port: Int)? {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
+              (0...65535).contains(port) else { return nil }
+        var host = String(listen[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    func run() async throws {
+        if check {
+            let result = try OSSServer.checkConsistency(root: root)
+            result.lines.forEach { print($0) }
+            if !result.consistent { throw ExitCode(1) }
+            return
+        }
+        guard let credentials, let address = parsedListen else { throw ExitCode.validationFailure }
+        let configuration = ServerConfiguration(
+            root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
+            accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
+            latencyMilliseconds: latency, region: region)
+        try await OSSServer(configuration: configuration).run { host, port in
+            let shown = host.contains(":") ? "[\(host)]" : host
+            FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
+        }
+    }
+}

@@ -1,1 +1,0 @@
-print("ossfuse-server: not yet implemented")

@@ -1,0 +1,81 @@
+import Foundation
+import OSSClient
+import OSSFileSystem
+import OSSProtocol
+
+/// Builds the real object store (`OSSClient`) and checks it against the bucket before mounting.
+enum Backend {
+    /// `quickCheck`: few retries, for the pre-mount check (an unreachable endpoint fails fast).
+    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink?,
+                          quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
+        guard let endpoint = URL(string: settings.endpoint) else {
+            throw MountSettingsError("url '\(settings.endpoint)' is not a valid URL")
+        }
+        var configuration = ClientConfiguration(
+            endpoint: endpoint, bucket: settings.bucket,
+            credentials: Credentials(accessKeyId: key.id, accessKeySecret: key.secret, securityToken: key.securityToken))
+        configuration.region = settings.region
+        configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
+        configuration.maxConnections = max(settings.parallelism, 4)
+        if quickCheck { configuration.maxRetries = 1 }
+        if let log {
+            configuration.log = { record in log.write(RequestLogLine.format(record)) }
+        }
+        do {
+            return try OSSClient(configuration: configuration)
+        } catch {
+            throw MountSettingsError("cannot use endpoint \(settings.endpoint): \(error)")
+        }
+    }
+
+    /// One real request (a one-key listing of the mount's prefix): proves endpoint, bucket and
+    /// credentials. Failures become one sentence for the user.
+    static func check(_ store: any ObjectStore, settings: MountSettings) async throws(MountSettingsError) {
+        do {
+            _ = try await store.listObjects(prefix: settings.prefix, delimiter: "/", continuationToken: nil, maxKeys: 1)
+        } catch let error as OSSError {
+            throw MountSettingsError(describe(error, settings: settings))
+        } catch let error as TransportError {
+            throw MountSettingsError("cannot reach \(settings.endpoint): \(error.message)")
+        } catch {
+            throw MountSettingsError("cannot check bucket \(settings.bucket) at \(settings.endpoint): \(error)")
+        }
+    }
+
+    private static func describe(_ error: OSSError, settings: MountSettings) -> String {
+        let bucket = settings.bucket, endpoint = settings.endpoint
+        switch error.code {
+        case "NoSuchBucket": return "bucket \(bucket) does not exist at \(endpoint)"
+        case "InvalidAccessKeyId": return "access key id is not known to \(endpoint) (InvalidAccessKeyId)"
+        case "SignatureDoesNotMatch":
+            return "access key secret is wrong for \(endpoint) (SignatureDoesNotMatch)"
+        case "AccessDenied": return "access denied to bucket \(bucket) at \(endpoint) (AccessDenied)"
+        case "InvalidSecurityToken", "SecurityTokenExpired":
+            return "the security token (OSS_SESSION_TOKEN) was refused: \(error.code)"
+        default: return "bucket \(bucket) at \(endpoint): \(error.code) (HTTP \(error.httpStatus)): \(error.message)"
+        }
+    }
+
+    static func mountConfiguration(_ settings: MountSettings, mountPoint: String) -> MountConfiguration {
+        MountConfiguration(
+            prefix: settings.prefix, attributeTimeout: settings.attributeTimeout,
+            negativeTimeout: settings.negativeTimeout, uid: settings.uid, gid: settings.gid, umask: settings.umask,
+            readOnly: settings.readOnly, parallelism: settings.parallelism,
+            multipartThreshold: settings.multipartThreshold, partSize: settings.partSize,
+            maxPrefetchBytes: settings.maxPrefetchBytes, stagingDirectory: settings.stagingDirectory,
+            mountPoint: mountPoint)
+    }
+}
+
+/// One debug line per OSS request: operation, key, status, request id, duration. Never headers
+/// or credentials.
+enum RequestLogLine {
+    static func format(_ record: RequestLogRecord) -> String {
+        var line = "\(record.operation) key=\"\(record.key)\" status=\(record.httpStatus)"
+        line += " request-id=\(record.requestId.isEmpty ? "-" : record.requestId)"
+        line += String(format: " %.1fms", record.durationSeconds * 1000)
+        if record.attempt > 1 { line += " attempt=\(record.attempt)" }
+        if let error = record.error { line += " error=\"\(error)\"" }
+        return line
+    }
+}

@@ -1,0 +1,43 @@
+/// The MOUNT OPTIONS section of `--help`, grouped, with defaults (lines under 80 columns, so
+/// ArgumentParser does not re-wrap them).
+enum MountOptionsHelp {
+    static let text = """
+    MOUNT OPTIONS (-o opt[,opt...], repeatable; default in brackets):
+     Endpoint and credentials
+      url=URL               OSS endpoint [\(MountSettings.defaultEndpoint)]
+      region=REGION         V4 signing region [from an oss-REGION.aliyuncs.com
+                            url, else cn-hangzhou]
+      sigv1                 sign with OSS signature V1 [V4]
+      passwd_file=FILE      bucket:id:secret or id:secret lines, mode 600
+                            [OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and
+                            OSS_SESSION_TOKEN, else /etc/passwd-ossfuse]
+     Caching and consistency
+      attr_timeout=SECS     trust attributes, names, link texts [60]
+      negative_timeout=SECS trust "no such file" [5]
+     Ownership and access
+      uid=N  gid=N          owner of files without a stored one [mounting user]
+      umask=OCTAL           removed from default permissions [022]
+      allow_other           let other users in (root or user_allow_other)
+      ro                    read-only: changes fail with EROFS
+      nosymfollow           the kernel does not follow symlinks (root)
+     Performance
+      parallelism=N         parallel OSS requests [16]
+      max_background=N      requests the kernel keeps in flight [64]
+      multipart_threshold=SIZE  multipart upload from this size [32M]
+      part_size=SIZE        multipart part size, >= 100K [16M]
+      max_prefetch=SIZE     read-ahead memory per open file [256M]
+      staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
+     Logging
+      log_file=FILE         append the log here [stderr with -f, else none]
+     Accepted and ignored (mount(8), fstab)
+      rw dev nodev suid nosuid exec noexec auto noauto user nouser users
+      _netdev nofail defaults async sync atime noatime relatime x-* comment=
+
+    EXAMPLES:
+      OSS_ACCESS_KEY_ID=... OSS_ACCESS_KEY_SECRET=... ossfuse bkt /mnt/oss
+      ossfuse -f -d bkt:/photos /mnt/p -o url=http://127.0.0.1:9000
+      mount -t fuse.ossfuse bkt /mnt/oss -o passwd_file=/etc/passwd-ossfuse
+        (mount.fuse3 runs the `ossfuse` found on PATH)
+      fusermount3 -u /mnt/oss
+    """
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Everything a mount needs, from the command line: the parsed `-o` options with their defaults.
+struct MountSettings: Sendable, Equatable {
+    static let defaultEndpoint = "https://oss-cn-hangzhou.aliyuncs.com"
+
+    var bucket: String
+    /// Key prefix of the mount root: "" or "dir/sub/".
+    var prefix: String
+    /// Mount point as given on the command line.
+    var mountPoint: String
+    var foreground = false
+    var debug = false
+
+    var endpoint = MountSettings.defaultEndpoint
+    /// nil: the client derives it from an `oss-REGION.aliyuncs.com` endpoint, else "cn-hangzhou".
+    var region: String?
+    var signatureV1 = false
+    var passwdFile: String?
+    var attributeTimeout: Double = 60
+    var negativeTimeout: Double = 5
+    var allowOther = false
+    var uid: UInt32 = getuid()
+    var gid: UInt32 = getgid()
+    var umask: UInt32 = 0o022
+    var readOnly = false
+    var noSymFollow = false
+    var maxBackground = 64
+    var parallelism = 16
+    var logFile: String?
+    var stagingDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
+    var multipartThreshold: Int64 = 32 << 20
+    var partSize: Int64 = 16 << 20
+    var maxPrefetchBytes: Int64 = 256 << 20
+
+    /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
+    static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {
+        let parts = source.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        let bucket = String(parts[0])
+        guard !bucket.isEmpty else { throw MountSettingsError("missing bucket name in '\(source)'") }
+        guard bucket.allSatisfy({ $0.isLowercase && $0.isASCII || $0.isNumber && $0.isASCII || $0 == "-" }),
+              (3...63).contains(bucket.count) else {
+            throw MountSettingsError("'\(bucket)' is not a valid bucket name (3-63 characters: a-z, 0-9, -)")
+        }
+        var prefix = parts.count > 1 ? String(parts[1]) : ""
+        let segments = prefix.split(separator: "/")
+        if segments.contains(where: { $0 == "." || $0 == ".." }) {
+            throw MountSettingsError("prefix '\(prefix)' must not contain '.' or '..'")
+        }
+        prefix = segments.joined(separator: "/")
+        return (bucket, prefix.isEmpty ? "" : prefix + "/")
+    }
+}
+
+/// A command-line mistake, in one sentence.
+struct MountSettingsError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

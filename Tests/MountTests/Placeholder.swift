@@ -1,5 +1,0 @@
-import XCTest
-
-final class MountTestsPlaceholder: XCTestCase {
-    func testPlaceholderBuilds() { XCTAssertTrue(true) }
-}

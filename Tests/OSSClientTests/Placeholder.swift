@@ -1,5 +1,0 @@
-import XCTest
-
-final class OSSClientTestsPlaceholder: XCTestCase {
-    func testPlaceholderBuilds() { XCTAssertTrue(true) }
-}

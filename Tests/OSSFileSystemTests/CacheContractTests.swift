@@ -1,0 +1,107 @@
+import Foundation
+import OSSFileSystem
+import OSSProtocol
+import Testing
+
+/// What the caches save: request counts per operation, over every backend.
+@Suite struct CacheContractTests {
+    /// `ls -l` of a directory with N files and M links: one listing and M GetSymlink, no HEAD;
+    /// again within the TTL: nothing at all.
+    @Test(arguments: Backend.allCases, [true, false])
+    func listingFillsTheAttributeCache(_ backend: Backend, plus: Bool) async throws {
+        let h = try await Harness(backend)
+        for i in 0..<5 { try await h.raw.putObject("dir/f\(i)", body: .bytes(Data(count: i)), options: WriteOptions()) }
+        for i in 0..<3 { try await h.raw.putSymlink("dir/l\(i)", target: "dir/f\(i)", options: WriteOptions()) }
+        try await h.raw.putObject("dir/sub/x", body: .bytes(Data()), options: WriteOptions())
+        let dir = try await h.ino("dir")
+        h.store.reset()
+
+        func lsLong() async throws -> [String: FileAttributes] {
+            let entries = try await h.entries("dir", plus: plus)
+            var out: [String: FileAttributes] = [:]
+            for entry in entries {
+                // What `ls -l` does next without readdirplus: lookup (+ readlink for links).
+                let reply = try await h.fs.lookup(parent: dir, name: entry.name)
+                if let plusReply = entry.entry { #expect(plusReply.attributes == reply.attributes) }
+                if reply.attributes.mode & UInt32(S_IFMT) == UInt32(S_IFLNK) {
+                    #expect(try await h.fs.readlink(reply.attributes.ino) == entry.name.replacingOccurrences(of: "l", with: "f"))
+                }
+                out[entry.name] = try await h.fs.getattr(reply.attributes.ino).0
+            }
+            return out
+        }
+
+        let first = try await lsLong()
+        #expect(first.keys.sorted() == ["f0", "f1", "f2", "f3", "f4", "l0", "l1", "l2", "sub"])
+        #expect(first["f3"]?.size == 3)
+        #expect(first["l1"]?.size == 2)
+        #expect(first["sub"].map { $0.mode & UInt32(S_IFMT) } == UInt32(S_IFDIR))
+        #expect(h.store.requests(.listObjects) == 1)
+        #expect(h.store.requests(.getSymlink) == 3)
+        #expect(h.store.requests(.headObject) == 0)
+        #expect(h.store.total == 4, "\(h.store.summary)")
+
+        h.store.reset()
+        h.clock.advance(h.configuration.attributeTimeout / 2)
+        #expect(try await lsLong() == first)
+        #expect(h.store.total == 0, "\(h.store.summary)")
+
+        // After the TTL: listed again; links whose ETag did not change keep their text.
+        h.clock.advance(h.configuration.attributeTimeout)
+        _ = try await h.ino("dir")
+        h.store.reset()
+        _ = try await h.ls("dir", plus: plus)
+        #expect(h.store.requests(.listObjects) == 1)
+        #expect(h.store.requests(.headObject) == 0)
+        #expect(h.store.requests(.getSymlink) <= 3)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func lookupOfAnUnknownNameSendsOneHeadAndOneProbe(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.raw.putObject("file", body: .bytes(Data("x".utf8)), options: WriteOptions())
+        try await h.raw.putObject("implicit/y", body: .bytes(Data()), options: WriteOptions())
+        _ = try await h.lstat("file")
+        #expect(h.store.requests(.headObject) == 1)
+        #expect(h.store.requests(.listObjects) == 1)
+        _ = try await h.lstat("implicit")
+        #expect(h.store.requests(.headObject) == 2)
+        #expect(h.store.requests(.listObjects) == 2)
+        h.store.reset()
+        _ = try await h.lstat("file")
+        _ = try await h.lstat("implicit")
+        #expect(h.store.total == 0)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func otherWritersAreSeenAfterTheTTL(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.write("f", "one")
+        try await h.raw.putObject("f", body: .bytes(Data("three".utf8)), options: WriteOptions())
+        #expect(try await h.lstat("f").size == 3)
+        h.clock.advance(h.configuration.attributeTimeout + 1)
+        #expect(try await h.lstat("f").size == 5)
+        #expect(try await h.readText("f") == "three")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func keepCacheOnlyWhileTheETagIsUnchanged(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.write("f", "one")
+        let ino = try await h.ino("f")
+        func open() async throws -> Bool {
+            let (handle, keep) = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext())
+            try await h.fs.release(ino, handle: handle)
+            return keep
+        }
+        #expect(try await open() == false)
+        #expect(try await open() == true)
+        try await h.raw.putObject("f", body: .bytes(Data("other".utf8)), options: WriteOptions())
+        h.clock.advance(h.configuration.attributeTimeout + 1)
+        _ = try await h.fs.getattr(ino)
+        #expect(try await open() == false)
+        #expect(try await open() == true)
+        try await h.write("f", "mine")
+        #expect(try await open() == false)
+    }
+}

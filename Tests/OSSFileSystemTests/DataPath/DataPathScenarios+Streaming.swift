@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import OSSProtocol
+@testable import OSSFileSystem
+
+/// Streaming multipart (`StagedFile.enableBackgroundUpload`) behaviours, run against every backend.
+extension DataPathScenarios {
+    /// Waits (bounded, to avoid a hang; never a timing assertion) until `condition` holds.
+    private func eventually(_ condition: () -> Bool) async -> Bool {
+        for _ in 0..<2000 {
+            if condition() { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return condition()
+    }
+
+    private func writeSequentially(_ file: StagedFile, _ data: Data, step: Int = 256 << 10) async throws {
+        var offset = 0
+        while offset < data.count {
+            let end = min(data.count, offset + step)
+            _ = try await file.write(offset: Int64(offset), data: data[offset..<end])
+            offset = end
+        }
+    }
+
+    func backgroundPartsAreReusedByTheFinalUpload() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = prefix + "streaming"
+        let data = Data(Self.source.prefix((10 << 20) + 12345))
+        let config = configuration(staging, threshold: 2 << 20, partSize: 1 << 20)
+        let options = WriteOptions(userMetadata: ["mode": "33188"])
+        store.resetCounts()
+        let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
+        file.enableBackgroundUpload(options: options)
+        #expect(file.backgroundUploadOptions == nil)   // nothing started yet
+        try await writeSequentially(file, data)
+        // Parts 1...10 are behind the writer: they go up before the handle is flushed.
+        #expect(await eventually { store.count("UploadPart") >= 10 })
+        #expect(store.count("CompleteMultipartUpload") == 0)
+        #expect(file.backgroundUploadOptions == options)
+        _ = try await file.upload(options: options)
+        #expect(store.count("InitiateMultipartUpload") == 1)
+        #expect(store.count("UploadPart") == 11)   // only the last part was left for the final upload
+        #expect(store.count("CompleteMultipartUpload") == 1)
+        #expect(store.count("AbortMultipartUpload") == 0)
+        #expect(file.backgroundUploadOptions == nil)   // taken over by the final upload
+        #expect(try await store.base.getObject(key, range: nil) == data)
+        #expect(try await store.base.headObject(key).userMetadata["mode"] == "33188")
+        if let openUploads { #expect(try await openUploads() == 0) }
+        file.discard()
+        #expect(try staging.entries().isEmpty)
+    }
+
+    func aPartRewrittenAfterItsUploadIsSentAgain() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = prefix + "streaming-rewrite"
+        var model = Data(Self.source.prefix(6 << 20))
+        let config = configuration(staging, threshold: 2 << 20, partSize: 1 << 20)
+        store.resetCounts()
+        let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
+        defer { file.discard() }
+        file.enableBackgroundUpload(options: WriteOptions())
+        try await writeSequentially(file, model)
+        #expect(await eventually { store.count("UploadPart") >= 5 })
+        let patch = Data(repeating: 0xAB, count: 4096)
+        _ = try await file.write(offset: (2 << 20) + 100, data: patch)
+        model.replaceSubrange(((2 << 20) + 100)..<((2 << 20) + 100 + 4096), with: patch)
+        _ = try await file.upload(options: WriteOptions())
+        #expect(try await store.base.getObject(key, range: nil) == model)
+        #expect(store.count("UploadPart") == 7)   // 5 early, then part 3 again and part 6
+    }
+
+    func otherFinalOptionsAbortTheBackgroundUpload() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = prefix + "streaming-options"
+        let data = Data(Self.source.prefix(4 << 20))
+        let config = configuration(staging, threshold: 2 << 20, partSize: 1 << 20)
+        store.resetCounts()
+        let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
+        defer { file.discard() }
+        file.enableBackgroundUpload(options: WriteOptions(userMetadata: ["mtime": "1"]))
+        try await writeSequentially(file, data)
+        #expect(await eventually { store.count("UploadPart") >= 3 })
+        _ = try await file.upload(options: WriteOptions(userMetadata: ["mtime": "2"]))
+        #expect(store.count("AbortMultipartUpload") == 1)
+        #expect(store.count("InitiateMultipartUpload") == 2)
+        #expect(store.count("CompleteMultipartUpload") == 1)
+        #expect(try await store.base.getObject(key, range: nil) == data)
+        #expect(try await store.base.headObject(key).userMetadata["mtime"] == "2")
+        if let openUploads { #expect(try await openUploads() == 0) }
+    }
+
+    func truncatedBelowTheThresholdUsesPutObject() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = prefix + "streaming-truncate"
+        let config = configuration(staging, threshold: 2 << 20, partSize: 1 << 20)
+        store.resetCounts()
+        let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
+        defer { file.discard() }
+        file.enableBackgroundUpload(options: WriteOptions())
+        try await writeSequentially(file, Data(Self.source.prefix(4 << 20)))
+        #expect(await eventually { store.count("UploadPart") >= 3 })
+        try await file.truncate(to: 1000)
+        _ = try await file.upload(options: WriteOptions())
+        #expect(store.count("AbortMultipartUpload") == 1)
+        #expect(store.count("PutObject") == 1)
+        #expect(store.count("CompleteMultipartUpload") == 0)
+        #expect(try await store.base.getObject(key, range: nil) == Self.source.prefix(1000))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import OSSFileSystem
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// Open, read, write, truncate and the upload's errors, over every backend.
+@Suite struct FileContractTests {
+    @Test(arguments: Backend.allCases)
+    func writeThenReadBackFromAnotherMount(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let data = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        try await h.write("big.bin", data)
+        #expect(try await h.read("big.bin", on: h.remount()) == data)
+        #expect(try await h.lstat("big.bin").size == UInt64(data.count))
+        #expect(try await h.raw.headObject("big.bin").userMetadata["mode"] == String(UInt32(S_IFREG) | 0o644))
+    }
+
+    @Test(arguments: Backend.allCases)
+    func createExclusiveIsAtomicAndPlainCreateOpensTheExistingFile(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.write("f", "keep")
+        let context = RequestContext()
+        #expect(await errnoOf {
+            _ = try await h.fs.create(parent: 1, name: "f", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: context)
+        } == EEXIST)
+        // Another writer made the name after our negative lookup.
+        #expect(await errnoOf { _ = try await h.lstat("g") } == ENOENT)
+        try await h.raw.putObject("g", body: .bytes(Data("theirs".utf8)), options: WriteOptions())
+        #expect(await errnoOf {
+            _ = try await h.fs.create(parent: 1, name: "g", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: context)
+        } == EEXIST)
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "g", mode: UInt32(S_IFREG) | 0o644, flags: O_RDWR | O_CREAT, context: context)
+        #expect(try await h.fs.read(entry.attributes.ino, handle: handle, offset: 0, size: 100) == Data("theirs".utf8))
+        try await h.fs.release(entry.attributes.ino, handle: handle)
+        #expect(try await h.raw.getObject("g", range: nil) == Data("theirs".utf8))
+        #expect(try await h.readText("f") == "keep")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func newFileIsVisibleAtOnceAndTouchCostsOnePut(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        _ = try await h.ino("")
+        h.store.reset()
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "t", mode: UInt32(S_IFREG) | 0o600, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        #expect(try await h.raw.headObject("t").contentLength == 0)
+        try await h.fs.flush(entry.attributes.ino, handle: handle)
+        try await h.fs.release(entry.attributes.ino, handle: handle)
+        #expect(h.store.requests(.putObject) == 1)
+        #expect(try await h.lstat("t", on: h.remount()).mode == UInt32(S_IFREG) | 0o600)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func openingForWriteWithoutTruncKeepsTheContent(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.write("f", "hello world")
+        let ino = try await h.ino("f")
+        let handle = try await h.fs.open(ino, flags: O_WRONLY, context: RequestContext()).handle
+        #expect(try await h.fs.write(ino, handle: handle, offset: 6, data: Data("WORLD!".utf8)) == 6)
+        #expect(try await h.fs.getattr(ino).0.size == 12)
+        try await h.fs.flush(ino, handle: handle)
+        try await h.fs.release(ino, handle: handle)
+        #expect(try await h.readText("f", on: h.remount()) == "hello WORLD!")
+        // O_TRUNC empties it even without a write.
+        let truncating = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+        try await h.fs.release(ino, handle: truncating)
+        #expect(try await h.raw.headObject("f").contentLength == 0)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func truncateWithoutAHandleRewritesTheObject(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.write("f", "0123456789")
+        #expect(try await h.setattr("f", AttributeChanges(size: 4)).size == 4)
+        #expect(try await h.readText("f", on: h.remount()) == "0123")
+        #expect(try await h.setattr("f", AttributeChanges(size: 6)).size == 6)
+        #expect(try await h.read("f", on: h.remount()) == Data("0123".utf8) + Data(count: 2))
+        #expect(try await h.setattr("f", AttributeChanges(size: 0)).size == 0)
+        #expect(try await h.raw.headObject("f").contentLength == 0)
+        // ftruncate through an open handle waits for the upload.
+        let ino = try await h.ino("f")
+        let handle = try await h.fs.open(ino, flags: O_RDWR, context: RequestContext()).handle
+        _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("abcdef".utf8))
+        _ = try await h.fs.setattr(ino, changes: AttributeChanges(size: 2), handle: handle, context: RequestContext())
+        #expect(try await h.fs.getattr(ino).0.size == 2)
+        try await h.fs.release(ino, handle: handle)
+        #expect(try await h.readText("f", on: h.remount()) == "ab")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func unlinkedWhileOpenIsNotBroughtBack(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "tmp", mode: UInt32(S_IFREG) | 0o644, flags: O_RDWR | O_CREAT, context: RequestContext())
+        let ino = entry.attributes.ino
+        _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("scratch".utf8))
+        try await h.rm("tmp")
+        #expect(try await h.fs.read(ino, handle: handle, offset: 0, size: 10) == Data("scratch".utf8))
+        try await h.fs.release(ino, handle: handle)
+        #expect(await errnoOf { _ = try await h.raw.headObject("tmp") } == -1)
+        #expect(try await h.ls("") == [])
+    }
+
+    @Test(arguments: Backend.allCases)
+    func directoriesAndLinksCannotBeOpenedAsFiles(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.mkdir("d")
+        try await h.ln("d", "L")
+        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("d"), flags: O_RDONLY, context: RequestContext()) } == EISDIR)
+        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("L"), flags: O_RDONLY, context: RequestContext()) } == ELOOP)
+        #expect(await errnoOf { _ = try await h.fs.opendir(try await h.ino("L")) } == ENOTDIR)
+        #expect(await errnoOf { _ = try await h.fs.readlink(try await h.ino("d")) } == EINVAL)
+    }
+
+    /// A failed upload is the application's error (close fails), and the old object stays.
+    @Test func failedUploadIsReportedAndKeepsThePreviousVersion() async throws {
+        let memory = InMemoryObjectStore()
+        let clock = ManualClock()
+        let log = LogLines()
+        let fs = OSSFileSystem(store: memory, configuration: Harness.defaultConfiguration,
+                               logger: { log.append($0) }, clock: { clock.now })
+        try await memory.putObject("f", body: .bytes(Data("old".utf8)), options: WriteOptions())
+        let ino = try await fs.lookup(parent: 1, name: "f").attributes.ino
+        let handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+        _ = try await fs.write(ino, handle: handle, offset: 0, data: Data("new".utf8))
+        await memory.injectFailure(.putObject, TransportError(.connection, "connection reset"))
+        #expect(await errnoOf { try await fs.flush(ino, handle: handle) } == EIO)
+        #expect(try await memory.getObject("f", range: nil) == Data("old".utf8))
+        await memory.injectFailure(.putObject, OSSError(httpStatus: 403, code: "AccessDenied", message: "denied"))
+        #expect(await errnoOf { try await fs.fsync(ino, handle: handle, dataOnly: false) } == EACCES)
+        // Still dirty: the release retries and succeeds.
+        try await fs.release(ino, handle: handle)
+        #expect(try await memory.getObject("f", range: nil) == Data("new".utf8))
+        #expect(log.lines.contains { $0.contains("upload of f failed") })
+    }
+}

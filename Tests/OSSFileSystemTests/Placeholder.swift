@@ -1,5 +1,0 @@
-import XCTest
-
-final class OSSFileSystemTestsPlaceholder: XCTestCase {
-    func testPlaceholderBuilds() { XCTAssertTrue(true) }
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class OSSProtocolTestsPlaceholder: XCTestCase {
-    func testPlaceholderBuilds() { XCTAssertTrue(true) }
-}

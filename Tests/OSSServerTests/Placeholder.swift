@@ -1,5 +1,0 @@
-import XCTest
-
-final class OSSServerTestsPlaceholder: XCTestCase {
-    func testPlaceholderBuilds() { XCTAssertTrue(true) }
-}
