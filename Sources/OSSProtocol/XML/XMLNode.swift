@@ -34,6 +34,11 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
 
     /// Parses a document; throws `XMLDocumentError` when it is not well-formed XML.
     public static func parse(_ data: Data) throws -> XMLNode {
+        // FoundationXML traps (SIGILL) on an element name that is not valid UTF-8, e.g. `<a><b\u{E1}e/></a>`
+        // as raw bytes: refuse such documents before the parser sees them (OSS documents are UTF-8).
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw XMLDocumentError.malformed("document is not valid UTF-8")
+        }
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
