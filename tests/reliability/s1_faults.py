@@ -108,3 +108,5 @@ def run(ctx, fig):
                  f"{stats.get('FaultsDropped', '?')} dropped connections)")
     mount.unmount()
     server.stop()
+    code, out = server.check_index()
+    fig.check(code == 0, f"ossfuse-server --check failed afterwards (exit {code}): {out[-500:]}")

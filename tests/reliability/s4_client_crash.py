@@ -109,3 +109,5 @@ def run(ctx, fig):
     for phase in ("writing", "uploading"):
         old = one_kill(ctx, fig, server, old, phase, mib, rng)
     server.stop()
+    code, out = server.check_index()
+    fig.check(code == 0, f"ossfuse-server --check failed afterwards (exit {code}): {out[-500:]}")

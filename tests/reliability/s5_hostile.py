@@ -55,6 +55,8 @@ def run(ctx, fig):
             fig.fail(f"batch {name} stopped: {e!r}")
         after_batch(ctx, fig, server, name)
     server.stop()
+    code, out = server.check_index()
+    fig.check(code == 0, f"ossfuse-server --check failed after the hostile requests (exit {code}): {out[-500:]}")
     new = snapshot([own], server.root) - before
     new = {p for p in new if not os.path.basename(p).startswith("server-")}   # our own logs
     fig.check(not new, f"files appeared outside --root: {sorted(new)[:10]}")
