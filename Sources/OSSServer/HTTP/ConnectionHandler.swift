@@ -39,8 +39,12 @@ struct ConnectionHandler: Sendable {
             request.operation = Router.operation(for: request)
             service.stats.record(request.operation)
             switch service.faults.decide() {
-            case .dropConnection: return false
-            case .serviceUnavailable: throw ServerError.serviceUnavailable
+            case .dropConnection:
+                service.stats.recordFault(dropped: true)
+                return false
+            case .serviceUnavailable:
+                service.stats.recordFault(dropped: false)
+                throw ServerError.serviceUnavailable
             case .none: break
             }
             request.isAuthenticated = try service.authenticator.authenticate(request)
