@@ -20,7 +20,7 @@ public final class OSSServer: Sendable {
             guard BucketName.isValid(name) else { throw ServerStartError("invalid bucket name \(name)") }
             try storage.createBucket(name)
         }
-        let threadPool = NIOThreadPool(numberOfThreads: 4)
+        let threadPool = NIOThreadPool(numberOfThreads: 8)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let service = ServiceState(configuration: configuration, storage: storage, threadPool: threadPool)

@@ -28,6 +28,7 @@ struct ConnectionHandler: Sendable {
         if request.rawPath.hasPrefix("/_ossfuse/") {
             return try await finish(InternalEndpoints.answer(request, service: service), request, stream, outbound)
         }
+        let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         var response: ServerResponse
         do {
             let resolved = try AddressResolver.resolve(hostName: request.hostName, rawPath: request.rawPath) {
@@ -38,16 +39,21 @@ struct ConnectionHandler: Sendable {
             request.operation = Router.operation(for: request)
             service.stats.record(request.operation)
             switch service.faults.decide() {
-            case .dropConnection: return false
-            case .serviceUnavailable: throw ServerError.serviceUnavailable
+            case .dropConnection:
+                service.stats.recordFault(dropped: true)
+                return false
+            case .serviceUnavailable:
+                service.stats.recordFault(dropped: false)
+                throw ServerError.serviceUnavailable
             case .none: break
             }
             request.isAuthenticated = try service.authenticator.authenticate(request)
             if !request.isAuthenticated && AccessPolicy.isOwnerOnly(request.operation) {
                 throw ServerError.accessDenied("You have no right to access this resource.")
             }
-            if head.headers.first(name: "expect")?.lowercased() == "100-continue" {
-                try await outbound.write(.head(HTTPResponseHead(version: head.version, status: .continue)))
+            if expectsContinue {
+                let version = head.version
+                stream.sendContinue = { try await outbound.write(.head(HTTPResponseHead(version: version, status: .continue))) }
             }
             response = try await dispatcher.dispatch(request, body: stream)
         } catch let error as ServerError {
@@ -58,15 +64,21 @@ struct ConnectionHandler: Sendable {
         if service.configuration.latencyMilliseconds > 0 {
             try? await Task.sleep(nanoseconds: UInt64(service.configuration.latencyMilliseconds) * 1_000_000)
         }
-        return try await finish(response, request, stream, outbound)
+        // A client waiting for 100 Continue gets the final answer at once and the connection closes
+        // (its body is never read), instead of waiting for its Expect timeout.
+        return try await finish(response, request, stream, outbound, drain: !(expectsContinue && !stream.continueSent))
     }
 
     /// Writes the answer; returns whether the connection stays open.
     private func finish(_ response: ServerResponse, _ request: RequestContext, _ stream: RequestStream,
-                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>) async throws -> Bool {
+                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, drain: Bool = true) async throws -> Bool {
         let complete: Bool
         do {
-            complete = stream.bodyComplete ? true : try await stream.drain(limit: Self.drainLimit)
+            if stream.bodyComplete {
+                complete = true
+            } else {
+                complete = drain ? try await stream.drain(limit: Self.drainLimit) : false
+            }
         } catch {
             response.discard()
             throw error

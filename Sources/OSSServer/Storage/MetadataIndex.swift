@@ -11,7 +11,10 @@ final class MetadataIndex {
     init(path: String) throws {
         connection = try SQLiteConnection(path: path)
         try connection.execute("PRAGMA journal_mode=WAL")
-        try connection.execute("PRAGMA synchronous=FULL")
+        // WAL + NORMAL: a commit is in the WAL (the OS's page cache) before it returns, so it
+        // survives a crash of this process (kill -9); only an OS crash may roll back the newest
+        // commits. FULL would add an fsync to every commit, serialised under the storage lock.
+        try connection.execute("PRAGMA synchronous=NORMAL")
         try connection.execute("PRAGMA foreign_keys=OFF")
         try connection.execute(Self.schema)
     }
