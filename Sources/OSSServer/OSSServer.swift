@@ -25,6 +25,7 @@ public final class OSSServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let service = ServiceState(configuration: configuration, storage: storage, threadPool: threadPool)
         let handler = ConnectionHandler(service: service, dispatcher: Dispatcher(service: service))
+        let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -33,6 +34,8 @@ public final class OSSServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: bodyTimeout))
+                    try channel.pipeline.syncOperations.addHandler(BodyTimeoutHandler())
                     try channel.pipeline.syncOperations.addHandler(FileRegionCloser())
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel,

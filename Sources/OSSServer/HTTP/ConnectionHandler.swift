@@ -61,6 +61,10 @@ struct ConnectionHandler: Sendable {
             response = try await dispatcher.dispatch(request, body: stream)
         } catch let error as ServerError {
             response = Self.errorResponse(error, request)
+        } catch is RequestBodyTimeout {
+            // The body stalled: answer and close without reading further.
+            return try await finish(Self.errorResponse(.requestTimeout, request), request, stream, outbound,
+                                    files: files, drain: false)
         } catch {
             response = Self.errorResponse(.internalError(String(describing: error)), request)
         }
