@@ -5,6 +5,7 @@ import OSSProtocol
 
 /// The local OSS-compatible server: SwiftNIO HTTP/1.1 in front of `StorageEngine`.
 public final class OSSServer: Sendable {
+    /// What the server was created with.
     public let configuration: ServerConfiguration
 
     /// Creates a server; nothing happens until `run`.
@@ -69,6 +70,7 @@ public final class OSSServer: Sendable {
 
 /// A reason the server cannot start.
 public struct ServerStartError: Error, CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public let description: String
     init(_ description: String) { self.description = description }
 }

@@ -2,10 +2,13 @@
 public struct ServerConfiguration: Sendable {
     /// Directory holding the index and data files.
     public var root: String
-    /// Address to listen on; port 0 picks a free port.
+    /// Address to listen on.
     public var host: String
+    /// Port to listen on; 0 picks a free port.
     public var port: Int
+    /// The only access key id signatures are accepted for.
     public var accessKeyId: String
+    /// Its secret.
     public var accessKeySecret: String
     /// When set, requests may carry this STS token (`x-oss-security-token` / `security-token`).
     public var securityToken: String?
