@@ -13,20 +13,23 @@ struct ConnectionHandler: Sendable {
 
     func serve(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let loopback = Self.isLoopback(channel.channel.remoteAddress)
+        let files = OpenFileRegistry()
         try? await channel.executeThenClose { inbound, outbound in
             let stream = RequestStream(inbound)
             while let head = try await stream.nextHead() {
-                guard try await handle(head, stream: stream, outbound: outbound, loopback: loopback) else { return }
+                guard try await handle(head, stream: stream, outbound: outbound, loopback: loopback, files: files) else { return }
             }
         }
+        files.closeAll()
     }
 
     /// Answers one request; false when the connection must close.
     private func handle(_ head: HTTPRequestHead, stream: RequestStream,
-                        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, loopback: Bool) async throws -> Bool {
+                        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, loopback: Bool,
+                        files: OpenFileRegistry) async throws -> Bool {
         var request = RequestContext(head: head, remoteIsLoopback: loopback)
         if request.rawPath.hasPrefix("/_ossfuse/") {
-            return try await finish(InternalEndpoints.answer(request, service: service), request, stream, outbound)
+            return try await finish(InternalEndpoints.answer(request, service: service), request, stream, outbound, files: files)
         }
         let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         var response: ServerResponse
@@ -66,12 +69,14 @@ struct ConnectionHandler: Sendable {
         }
         // A client waiting for 100 Continue gets the final answer at once and the connection closes
         // (its body is never read), instead of waiting for its Expect timeout.
-        return try await finish(response, request, stream, outbound, drain: !(expectsContinue && !stream.continueSent))
+        return try await finish(response, request, stream, outbound, files: files,
+                                drain: !(expectsContinue && !stream.continueSent))
     }
 
     /// Writes the answer; returns whether the connection stays open.
     private func finish(_ response: ServerResponse, _ request: RequestContext, _ stream: RequestStream,
-                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, drain: Bool = true) async throws -> Bool {
+                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, files: OpenFileRegistry,
+                        drain: Bool = true) async throws -> Bool {
         let complete: Bool
         do {
             if stream.bodyComplete {
@@ -99,7 +104,9 @@ struct ConnectionHandler: Sendable {
             switch response.body {
             case .empty: break
             case .bytes(let buffer): parts.append(.body(.byteBuffer(buffer)))
-            case .file(let region): parts.append(.body(.fileRegion(region)))
+            case .file(let region):
+                files.register(region.fileHandle)
+                parts.append(.body(.fileRegion(region)))
             }
         } else {
             response.discard()
