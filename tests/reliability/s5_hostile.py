@@ -4,7 +4,7 @@ server must still serve; no file may appear outside --root; anonymous access onl
 allow, including the symlink least-privilege rule for every link ACL x target ACL."""
 import os
 
-import hostile_auth, hostile_objects, hostile_proto, hostile_xml
+import hostile_auth, hostile_flood, hostile_objects, hostile_proto, hostile_xml
 from harness import Server
 from probe import Probe, err, ok, pred, new_rng
 
@@ -46,6 +46,7 @@ def run(ctx, fig):
     probe = Probe(fig, server, rng)
     batches = [("authentication", hostile_auth.run), ("HTTP framing", hostile_proto.run),
                ("object requests", hostile_objects.run), ("XML bodies", hostile_xml.run),
+               ("concurrent and stalled clients", hostile_flood.run),
                ("anonymous ACLs", lambda p, r: acl_matrix(p))]
     for name, batch in batches:
         print(f"  batch: {name}", flush=True)

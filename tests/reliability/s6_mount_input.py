@@ -131,7 +131,9 @@ def secrets_in_logs(ctx, fig, server, outputs):
     mount.unmount()
     time.sleep(0.2)
     texts = {"command outputs": "\n".join(outputs)}
-    for path in (log_file, mount.log):
+    server_logs = [os.path.join(ctx.tmp, "s6-input", n) for n in os.listdir(os.path.join(ctx.tmp, "s6-input"))
+                   if n.startswith("server-")]
+    for path in [log_file, mount.log] + server_logs:
         try:
             with open(path, errors="replace") as f:
                 texts[path] = f.read()
