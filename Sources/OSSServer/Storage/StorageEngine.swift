@@ -6,13 +6,18 @@ import OSSProtocol
 /// Every method is synchronous and may block on disk; call it from the server's thread pool.
 /// A change commits its index row only after its data file is fsynced and in place, and removes the
 /// data it replaced only after the commit, so a crash never exposes half an object.
-// @unchecked: all mutable state (index, bucket cache) is only touched while holding `lock`.
+// @unchecked: the index is only touched while holding `lock`; the bucket cache has its own lock.
 final class StorageEngine: @unchecked Sendable {
     let directory: DataDirectory
     let index: MetadataIndex
     let lock = NIOLock()
-    /// Bucket rows by name; guarded by `lock`.
-    var bucketCache: [String: BucketRecord] = [:]
+    private let bucketBox = NIOLockedValueBox([String: BucketRecord]())
+    /// Bucket rows by name. Reads take only the box's own lock, so bucket lookups never wait for
+    /// a long storage operation; writes happen while holding `lock` too.
+    var bucketCache: [String: BucketRecord] {
+        get { bucketBox.withLockedValue { $0 } }
+        set { bucketBox.withLockedValue { $0 = newValue } }
+    }
 
     /// Opens the store at `root`; with `recover` (normal startup) removes temp files and
     /// data files no row references (left by a crash between rename and commit).
@@ -29,9 +34,9 @@ final class StorageEngine: @unchecked Sendable {
 
     // MARK: Buckets (served from memory; cheap enough for the event loop)
 
-    func bucket(_ name: String) -> BucketRecord? { lock.withLock { bucketCache[name] } }
+    func bucket(_ name: String) -> BucketRecord? { bucketBox.withLockedValue { $0[name] } }
 
-    func buckets() -> [BucketRecord] { lock.withLock { bucketCache.values.sorted { $0.name < $1.name } } }
+    func buckets() -> [BucketRecord] { bucketCache.values.sorted { $0.name < $1.name } }
 
     /// Creates the bucket; returns false when it already existed.
     @discardableResult
