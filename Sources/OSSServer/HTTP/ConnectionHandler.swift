@@ -108,9 +108,11 @@ struct ConnectionHandler: Sendable {
             switch response.body {
             case .empty: break
             case .bytes(let buffer): parts.append(.body(.byteBuffer(buffer)))
-            case .file(let region):
-                files.register(region.fileHandle)
-                parts.append(.body(.fileRegion(region)))
+            case .files(let regions):
+                for region in regions {
+                    files.register(region.fileHandle)
+                    parts.append(.body(.fileRegion(region)))
+                }
             }
         } else {
             response.discard()
