@@ -25,6 +25,7 @@ final class AttributeCache: Sendable {
     private struct State {
         var entries: [String: Entry] = [:]
         var listings: [String: Listing] = [:]
+        var generation: UInt64 = 0
     }
 
     private let state = Locked(State())
@@ -55,20 +56,39 @@ final class AttributeCache: Sendable {
         state.withLock { $0.entries[path]?.stat }
     }
 
-    func store(_ path: String, _ stat: NodeStat, now: Date) {
-        state.withLock { $0.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout)) }
+    /// Bumped by every invalidation: an answer fetched before a local change must not be cached.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Caches `stat` for `path`; with `ifGeneration`, only when nothing was invalidated since.
+    func store(_ path: String, _ stat: NodeStat, now: Date, ifGeneration generation: UInt64? = nil) {
+        state.withLock { s in
+            guard generation == nil || generation == s.generation else { return }
+            s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout))
+        }
     }
 
-    func storeAbsent(_ path: String, now: Date) {
-        state.withLock { $0.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout)) }
+    func storeAbsent(_ path: String, now: Date, ifGeneration generation: UInt64? = nil) {
+        state.withLock { s in
+            guard generation == nil || generation == s.generation else { return }
+            s.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout))
+        }
     }
 
-    /// Remembers the listing of `directory` and the attributes of each entry.
-    func storeListing(_ directory: String, entries: [ListedEntry], now: Date) {
+    /// Marks the cached directory `path` as having a marker object (seen in its own listing).
+    func noteMarker(_ path: String) {
+        state.withLock { s in
+            if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true }
+        }
+    }
+
+    /// Remembers the listing of `directory` and the attributes of each entry (unless a local change
+    /// happened since `generation`).
+    func storeListing(_ directory: String, entries: [ListedEntry], now: Date, ifGeneration generation: UInt64) {
         let expires = now.addingTimeInterval(attributeTimeout)
         var names: [String: Int] = [:]
         for (index, entry) in entries.enumerated() { names[entry.name] = index }
         state.withLock { s in
+            guard generation == s.generation else { return }
             s.listings[directory] = Listing(entries: entries, names: names, expires: expires,
                                             negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)))
             for entry in entries {
@@ -88,6 +108,7 @@ final class AttributeCache: Sendable {
     /// Forgets `path` (a local change): its entry, its parent's listing, and its own listing.
     func invalidate(_ path: String) {
         state.withLock { s in
+            s.generation += 1
             s.entries[path] = nil
             s.listings[path] = nil
             if !path.isEmpty { s.listings[KeyMapping.parent(of: path)] = nil }
@@ -97,6 +118,7 @@ final class AttributeCache: Sendable {
     /// Forgets `path` and everything below it.
     func invalidateTree(_ path: String) {
         state.withLock { s in
+            s.generation += 1
             for key in s.entries.keys where KeyMapping.isWithin(key, directory: path) { s.entries[key] = nil }
             for key in s.listings.keys where KeyMapping.isWithin(key, directory: path) { s.listings[key] = nil }
             if !path.isEmpty { s.listings[KeyMapping.parent(of: path)] = nil }

@@ -18,16 +18,18 @@ struct DirectoryListing: Sendable {
     /// Called for each key that cannot be shown as a POSIX name.
     let hidden: @Sendable (String) -> Void
 
-    /// The entries of the directory at `path`. `previous` gives the last known stat of a child, kept
-    /// when its ETag is unchanged (HEAD metadata, link text).
-    func fetch(_ path: String, previous: @Sendable (String) -> NodeStat?) async throws -> [ListedEntry] {
+    /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
+    /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
+    func fetch(_ path: String, previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool) {
         let dirPrefix = keys.directoryPrefix(path)
+        var marker = false
         var files: [ListedEntry] = []
         var directories: [String] = []
         var token: String?
         repeat {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
-            for object in page.contents where !object.key.utf8.elementsEqual(dirPrefix.utf8) {
+            for object in page.contents {
+                if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
                 let name = object.key.dropBytePrefix(dirPrefix)
                 guard KeyMapping.isValidName(name) else { hidden(object.key); continue }
                 files.append(ListedEntry(name: name, stat: listedStat(object, previous: previous(KeyMapping.child(path, name)))))
@@ -50,7 +52,7 @@ struct DirectoryListing: Sendable {
             entries.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
         }
         entries.sort { keyOrder($0.name, $1.name) }
-        return entries
+        return (entries, marker)
     }
 
     private func listedStat(_ object: ObjectSummary, previous: NodeStat?) -> NodeStat {

@@ -81,28 +81,36 @@ final class InodeTable: Sendable {
     /// Detaches `path` (and everything below it) from its inodes: the object is gone or replaced.
     func detach(_ path: String) {
         guard !path.isEmpty else { return }
-        state.withLock { s in
-            for (known, ino) in s.byPath where KeyMapping.isWithin(known, directory: path) {
-                s.byPath[known] = nil
-                s.records[ino]?.path = nil
-            }
-        }
+        state.withLock { s in Self.detach(path, in: &s) }
     }
 
     /// Moves `from` (and everything below it) to `to`, detaching whatever was at `to`.
     func move(from: String, to: String) {
         state.withLock { s in
-            for (known, ino) in s.byPath where KeyMapping.isWithin(known, directory: to) {
-                s.byPath[known] = nil
-                s.records[ino]?.path = nil
-            }
-            let moving = s.byPath.filter { KeyMapping.isWithin($0.key, directory: from) }
+            Self.detach(to, in: &s)
+            guard let ino = s.byPath[from] else { return }
+            let moving: [(String, InodeNumber)] = s.records[ino]?.kind == .directory
+                ? s.byPath.filter { KeyMapping.isWithin($0.key, directory: from) }.map { ($0.key, $0.value) }
+                : [(from, ino)]
             for (known, _) in moving { s.byPath[known] = nil }
             for (known, ino) in moving {
                 let newPath = KeyMapping.rebase(known, from: from, to: to)
                 s.byPath[newPath] = ino
                 s.records[ino]?.path = newPath
             }
+        }
+    }
+
+    /// Paths below a directory are only known while the directory itself is (the kernel holds a
+    /// reference to the parent of every dentry), so only a known directory needs a scan.
+    private static func detach(_ path: String, in s: inout State) {
+        guard let ino = s.byPath[path] else { return }
+        let doomed: [(String, InodeNumber)] = s.records[ino]?.kind == .directory
+            ? s.byPath.filter { KeyMapping.isWithin($0.key, directory: path) }.map { ($0.key, $0.value) }
+            : [(path, ino)]
+        for (known, ino) in doomed {
+            s.byPath[known] = nil
+            s.records[ino]?.path = nil
         }
     }
 

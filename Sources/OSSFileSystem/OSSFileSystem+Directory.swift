@@ -36,8 +36,10 @@ extension OSSFileSystem {
                 let up = path.isEmpty ? InodeTable.root : inodes.inode(of: KeyMapping.parent(of: path)) ?? Self.unknownInode
                 out.append(DirectoryEntry(name: "..", ino: up, mode: dirMode, offset: cookie))
             default:
-                let child = entries[index - 2]
+                var child = entries[index - 2]
                 let childPath = KeyMapping.child(path, child.name)
+                // A HEAD since the listing (e.g. by fullStat) knows more: the kernel sees one truth.
+                if let known = cachedStat(childPath) { child.stat = known }
                 if plus {
                     let reply = entry(childPath, child.stat)
                     out.append(DirectoryEntry(name: child.name, ino: reply.attributes.ino, mode: reply.attributes.mode,
@@ -63,10 +65,12 @@ extension OSSFileSystem {
         let now = clock()
         if let cached = cache.listing(path, now: now) { return cached }
         let cache = self.cache
-        let entries = try await mappingErrors {
+        let generation = cache.generation
+        let (entries, marker) = try await mappingErrors {
             try await listing.fetch(path) { cache.stale($0) }
         }
-        cache.storeListing(path, entries: entries, now: now)
+        cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
+        if marker { cache.noteMarker(path) }
         return entries
     }
 }

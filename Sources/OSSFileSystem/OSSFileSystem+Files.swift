@@ -136,10 +136,19 @@ extension OSSFileSystem {
             throw mapped
         }
         handles.contentChanged(open.ino)
+        var path = open.path
+        if let current = inodes.path(of: open.ino), !current.utf8.elementsEqual(open.path.utf8) {
+            // Renamed while open: the staged copy went to the key it was opened with; move it on.
+            try await mappingErrors {
+                try await store.copyObject(from: keys.objectKey(open.path), to: keys.objectKey(current), replacing: nil)
+                try await store.deleteObject(keys.objectKey(open.path))
+            }
+            cache.invalidate(open.path)
+            path = current
+        }
         let stat = NodeStat(kind: .file, size: staged.size, mtime: PosixMetadata.mtime(metadata) ?? now, etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
-        cache.invalidate(open.path)
-        cache.store(open.path, stat, now: now)
+        noteCreated(path, stat)
     }
 
     /// Uploads every handle of `ino` holding unsaved writes (before a rename copies the object).

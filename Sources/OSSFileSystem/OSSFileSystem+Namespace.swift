@@ -88,7 +88,7 @@ extension OSSFileSystem {
         if stat.kind == .directory { throw FSError(EISDIR) }
         try await mappingErrors { try await store.deleteObject(keys.objectKey(path)) }
         if let ino = inodes.inode(of: path) { handles.markUnlinked(ino) }
-        noteRemoved(path)
+        noteRemoved(path, directory: false)
         try await keepDirectory(parentPath)
     }
 
@@ -97,17 +97,13 @@ extension OSSFileSystem {
         try requireWritable()
         let path = KeyMapping.child(try path(of: parent), name)
         let dirPrefix = keys.directoryPrefix(path)
-        do throws(FSError) {
-            if try await stat(path).kind != .directory { throw FSError(ENOTDIR) }
-        } catch where error.errno == ENOENT {
-            // An implicit directory vanishes with its last key: removing it again succeeds.
-        }
+        if try await stat(path).kind != .directory { throw FSError(ENOTDIR) }
         try await mappingErrors {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 2)
             if page.contents.contains(where: { !$0.key.utf8.elementsEqual(dirPrefix.utf8) }) { throw FSError(ENOTEMPTY) }
             try await store.deleteObject(dirPrefix)
         }
-        noteRemoved(path)
+        noteRemoved(path, directory: true)
         try await keepDirectory(KeyMapping.parent(of: path))
     }
 
@@ -144,16 +140,16 @@ extension OSSFileSystem {
         cache.store(path, stat, now: clock())
     }
 
-    func noteRemoved(_ path: String) {
+    func noteRemoved(_ path: String, directory: Bool) {
         inodes.detach(path)
-        cache.invalidateTree(path)
+        if directory { cache.invalidateTree(path) } else { cache.invalidate(path) }
         cache.storeAbsent(path, now: clock())
     }
 
     /// Writes a marker for `directory` when it was implicit and its last key just went, so removing
     /// a directory's last entry does not remove the directory (as on a local disk).
     func keepDirectory(_ directory: String) async throws(FSError) {
-        guard !directory.isEmpty else { return }
+        guard !directory.isEmpty, cachedStat(directory)?.hasMarker != true else { return }
         let dirPrefix = keys.directoryPrefix(directory)
         try await mappingErrors {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 1)

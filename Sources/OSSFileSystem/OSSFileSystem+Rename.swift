@@ -47,8 +47,13 @@ extension OSSFileSystem {
             }
         }
         inodes.move(from: sourcePath, to: destinationPath)
-        cache.invalidateTree(sourcePath)
-        cache.invalidateTree(destinationPath)
+        if source.kind == .directory || destination?.kind == .directory {
+            cache.invalidateTree(sourcePath)
+            cache.invalidateTree(destinationPath)
+        } else {
+            cache.invalidate(sourcePath)
+            cache.invalidate(destinationPath)
+        }
         cache.storeAbsent(sourcePath, now: clock())
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
     }

@@ -5,19 +5,36 @@ extension OSSFileSystem {
     /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there.
     func stat(_ path: String) async throws(FSError) -> NodeStat {
         if path.isEmpty { return rootStat() }
-        let now = clock()
-        switch cache.lookup(path, now: now) {
+        switch cache.lookup(path, now: clock()) {
         case .hit(let stat): return stat
         case .absent: throw FSError(ENOENT)
-        case .unknown: break
+        case .unknown: return try await refresh(path, shared: true)
         }
-        let fetched = try await mappingErrors { try await fetchStat(path) }
+    }
+
+    /// Asks the store about `path` and caches the answer, unless a local change happened meanwhile.
+    /// `shared`: concurrent callers for one path wait for one request pair.
+    func refresh(_ path: String, shared: Bool) async throws(FSError) -> NodeStat {
+        let now = clock()
+        let generation = cache.generation
+        let fetched = try await mappingErrors { shared ? try await sharedFetch(path) : try await fetchStat(path) }
         guard let fetched else {
-            cache.storeAbsent(path, now: now)
+            cache.storeAbsent(path, now: now, ifGeneration: generation)
             throw FSError(ENOENT)
         }
-        cache.store(path, fetched, now: now)
+        cache.store(path, fetched, now: now, ifGeneration: generation)
         return fetched
+    }
+
+    private func sharedFetch(_ path: String) async throws -> NodeStat? {
+        let task = inflight.withLock { tasks in
+            if let running = tasks[path] { return running }
+            let task = Task { try await self.fetchStat(path) }
+            tasks[path] = task
+            return task
+        }
+        defer { inflight.withLock { if $0[path] == task { $0[path] = nil } } }
+        return try await task.value
     }
 
     /// The stat of `path` if it is known to exist, without asking the store.
@@ -33,8 +50,7 @@ extension OSSFileSystem {
         if path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
         let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
         if stat.userMetadata != nil && !missingFacts { return stat }
-        cache.invalidate(path)
-        return try await self.stat(path)
+        return try await refresh(path, shared: false)
     }
 
     func rootStat() -> NodeStat { .directory(mtime: mountTime) }

@@ -19,6 +19,8 @@ public final class OSSFileSystem: FileSystemOperations {
     let mountTime: Date
     private let logSink: (@Sendable (String) -> Void)?
     private let hiddenKeys = Locked(Set<String>())
+    /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
+    let inflight = Locked([String: Task<NodeStat?, any Error>]())
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
@@ -102,6 +104,8 @@ public final class OSSFileSystem: FileSystemOperations {
     /// An entry reply for `path`, counting one lookup.
     func entry(_ path: String, _ stat: NodeStat) -> EntryReply {
         let ino = inodes.reference(path, kind: stat.kind)
+        var stat = stat
+        if let live = handles.liveSize(of: ino) { stat.size = live }
         return EntryReply(attributes: attributes(ino, stat), entryTimeout: configuration.attributeTimeout,
                           attributeTimeout: configuration.attributeTimeout)
     }

@@ -22,9 +22,16 @@ struct Dispatcher: Sendable {
         case .getSymlink: return try await SymlinkHandler(service: service).get(request)
         case .putObjectACL: return try await ObjectACLHandler(service: service).put(request)
         case .getObjectACL: return try await ObjectACLHandler(service: service).get(request)
-        case .deleteMultipleObjects, .copyObject, .appendObject, .initiateMultipartUpload, .uploadPart,
-             .uploadPartCopy, .completeMultipartUpload, .abortMultipartUpload, .listParts, .listMultipartUploads:
-            throw ServerError.notImplemented
+        case .copyObject: return try await CopyObjectHandler(service: service).copy(request)
+        case .appendObject: return try await AppendObjectHandler(service: service).append(request, body: body)
+        case .deleteMultipleObjects: return try await DeleteMultipleHandler(service: service).delete(request, body: body)
+        case .initiateMultipartUpload: return try await MultipartHandler(service: service).initiate(request)
+        case .uploadPart: return try await MultipartHandler(service: service).uploadPart(request, body: body)
+        case .uploadPartCopy: return try await MultipartHandler(service: service).uploadPartCopy(request)
+        case .completeMultipartUpload: return try await CompleteMultipartHandler(service: service).complete(request, body: body)
+        case .abortMultipartUpload: return try await MultipartHandler(service: service).abort(request)
+        case .listParts: return try await MultipartHandler(service: service).listParts(request)
+        case .listMultipartUploads: return try await MultipartHandler(service: service).listUploads(request)
         case .unsupported:
             throw ServerError.notImplemented
         }

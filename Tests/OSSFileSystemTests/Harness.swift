@@ -1,4 +1,5 @@
 import Foundation
+import OSSClient
 import OSSFileSystem
 import OSSProtocol
 import TestSupport
@@ -6,7 +7,10 @@ import Testing
 
 /// The backends every contract test runs over.
 enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// `TestSupport.InMemoryObjectStore`.
     case memory
+    /// A real `ossfuse-server` process (one per test) reached through `OSSClient` over HTTP.
+    case server
     var testDescription: String { rawValue }
 }
 
@@ -38,6 +42,8 @@ final class Harness: Sendable {
     let configuration: MountConfiguration
     let fs: OSSFileSystem
     let backend: Backend
+    /// The server process of the `.server` backend, stopped when the harness goes.
+    let server: ServerProcess?
 
     static let root: InodeNumber = 1
     static let defaultConfiguration = MountConfiguration(attributeTimeout: 60, negativeTimeout: 5, uid: 1000, gid: 1000,
@@ -46,7 +52,14 @@ final class Harness: Sendable {
     init(_ backend: Backend, configuration: MountConfiguration = Harness.defaultConfiguration) async throws {
         self.backend = backend
         switch backend {
-        case .memory: raw = InMemoryObjectStore()
+        case .memory:
+            raw = InMemoryObjectStore()
+            server = nil
+        case .server:
+            let server = try ServerProcess(buckets: ["fs-test"])
+            let credentials = Credentials(accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret)
+            raw = try OSSClient(configuration: ClientConfiguration(endpoint: server.endpoint, bucket: "fs-test", credentials: credentials))
+            self.server = server
         }
         store = CountingObjectStore(raw)
         self.configuration = configuration

@@ -108,6 +108,10 @@ import Testing
         _ = try await h.fs.write(entry.attributes.ino, handle: handle, offset: 0, data: Data("text".utf8))
         try await h.mv("draft", "final")
         #expect(try await h.raw.getObject("final", range: nil) == Data("text".utf8))
+        // Writes after the rename land under the new name, and the old one stays gone.
+        _ = try await h.fs.write(entry.attributes.ino, handle: handle, offset: 4, data: Data(" more".utf8))
         try await h.fs.release(entry.attributes.ino, handle: handle)
+        #expect(try await h.raw.getObject("final", range: nil) == Data("text more".utf8))
+        #expect(try await h.ls("", on: h.remount()) == ["final"])
     }
 }

@@ -60,8 +60,8 @@ struct Authenticator: Sendable {
             guard let date = HTTPDate.parseISO8601Basic(dateTime) else {
                 throw ServerError.accessDenied("Presigned URL has an invalid x-oss-date.")
             }
-            guard expiresIn > 0, expiresIn <= 604_800 else {
-                throw ServerError.invalidArgument("x-oss-expires must be between 1 and 604800 seconds.")
+            guard expiresIn >= 0, expiresIn <= 604_800 else {
+                throw ServerError.invalidArgument("x-oss-expires must be between 0 and 604800 seconds.")
             }
             if date.timeIntervalSince(now) > Self.maxSkew { throw ServerError.requestTimeTooSkewed }
             if now.timeIntervalSince(date) > TimeInterval(expiresIn) { throw ServerError.accessDenied("Request has expired.") }

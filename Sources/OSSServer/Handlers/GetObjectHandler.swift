@@ -26,17 +26,34 @@ struct GetObjectHandler: Sendable {
                 status = .partialContent
                 headers.append(("Content-Range", "bytes \(range.lowerBound)-\(range.upperBound)/\(content.size)"))
             }
-            guard request.method != .HEAD, length > 0, let fd = opened.fd else {
+            guard request.method != .HEAD, length > 0, !opened.files.isEmpty else {
                 opened.close()
                 return ServerResponse(status: status, headers: headers, announcedLength: length)
             }
-            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-            let region = FileRegion(fileHandle: handle, readerIndex: Int(slice.lowerBound), endIndex: Int(slice.upperBound) + 1)
-            return ServerResponse(status: status, headers: headers, body: .file(region))
+            return ServerResponse(status: status, headers: headers, body: .files(Self.regions(opened.files, slice)))
         } catch {
             opened.close()
             throw error
         }
+    }
+
+    /// FileRegions covering the inclusive byte range `slice` of the concatenated files; files
+    /// outside the range are closed here.
+    static func regions(_ files: [OpenSegment], _ slice: ClosedRange<Int64>) -> [FileRegion] {
+        var regions: [FileRegion] = []
+        var offset: Int64 = 0
+        for file in files {
+            let start = max(slice.lowerBound, offset)
+            let end = min(slice.upperBound + 1, offset + file.size)
+            if start < end {
+                let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.fd)
+                regions.append(FileRegion(fileHandle: handle, readerIndex: Int(start - offset), endIndex: Int(end - offset)))
+            } else {
+                file.close()
+            }
+            offset += file.size
+        }
+        return regions
     }
 
     /// GetObjectMeta: the addressed object's own length, ETag, Last-Modified and CRC (for a link,

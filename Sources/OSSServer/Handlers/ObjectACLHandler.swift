@@ -13,7 +13,7 @@ struct ObjectACLHandler: Sendable {
         let acl = try ObjectAttributes.parseACL(text)
         let key = request.key ?? ""
         let storage = service.storage
-        try await service.io { try storage.updateObject(bucket: bucket.name, key: key) { $0.acl = acl } }
+        _ = try await service.io { try storage.updateObject(bucket: bucket.name, key: key) { $0.acl = acl } }
         return ServerResponse()
     }
 

@@ -2,15 +2,16 @@ import Foundation
 import OSSProtocol
 
 /// An object opened for reading, with symlinks followed one level and ACLs checked for both link
-/// and target. The descriptor (if any) belongs to whoever consumes it.
+/// and target. The descriptors belong to whoever consumes them.
 struct OpenedObject: Sendable {
     /// The addressed object (the link itself for a symlink).
     var meta: ObjectRecord
     /// Where length, ETag, CRC and bytes come from (the target for a symlink).
     var content: ObjectRecord
-    var fd: Int32?
+    /// The content's data files, in order.
+    var files: [OpenSegment]
 
-    func close() { if let fd { _ = Foundation.close(fd) } }
+    func close() { files.forEach { $0.close() } }
 }
 
 extension ServiceState {
@@ -23,7 +24,7 @@ extension ServiceState {
             try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
             throw ServerError.noSuchKey(key)
         }
-        var result = OpenedObject(meta: opened.record, content: opened.record, fd: opened.fd)
+        var result = OpenedObject(meta: opened.record, content: opened.record, files: opened.files)
         do {
             try AccessPolicy.requireRead(request, bucket: bucket, objectACL: opened.record.acl)
             guard opened.record.type == .symlink else { return result }
@@ -32,7 +33,7 @@ extension ServiceState {
                 throw ServerError.symlinkTargetNotExist
             }
             result.content = followed.record
-            result.fd = followed.fd
+            result.files = followed.files
             guard followed.record.type != .symlink else { throw ServerError.invalidTargetType }
             try AccessPolicy.requireRead(request, bucket: bucket, objectACL: followed.record.acl)
             return result

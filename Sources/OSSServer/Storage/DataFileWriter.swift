@@ -106,6 +106,21 @@ final class DataFileWriter: @unchecked Sendable {
         size += length
     }
 
+    /// Appends `length` bytes read from `source` at `offset`, hashing them like received bytes.
+    func copy(fd source: Int32, offset: Int64, length: Int64) throws {
+        var position = offset
+        var remaining = length
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while remaining > 0 {
+            let n = buffer.withUnsafeMutableBytes { pread(source, $0.baseAddress, min($0.count, Int(remaining)), off_t(position)) }
+            if n < 0 { if errno == EINTR { continue }; throw FileError("read source", errno) }
+            if n == 0 { throw FileError("source shorter than recorded", EIO) }
+            try buffer.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+            position += Int64(n)
+            remaining -= Int64(n)
+        }
+    }
+
     /// Flushes to disk and closes; returns what was written.
     func finish() throws -> WrittenData {
         guard !closed else { throw FileError("writer already closed", EBADF) }
