@@ -8,8 +8,10 @@ import OSSProtocol
 struct ConnectionHandler: Sendable {
     let service: ServiceState
     let dispatcher: Dispatcher
-    /// Body bytes an error answer may discard to keep the connection; beyond that it is closed.
-    static let drainLimit: Int64 = 8 << 20
+    /// Body bytes an error answer reads and discards first, so a client still sending its body
+    /// (without `Expect: 100-continue`) receives the answer instead of a reset; beyond that (more
+    /// than any object may be) the connection is closed.
+    static let drainLimit: Int64 = (5 << 30) + (1 << 20)
 
     func serve(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let loopback = Self.isLoopback(channel.channel.remoteAddress)
