@@ -67,6 +67,7 @@ public final class FUSESession: @unchecked Sendable {
         self.session = session
         self.arguments = arguments
         self.userdata = userdata
+        dispatcher.symlinkCache.attach(session)
         ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {
@@ -115,6 +116,7 @@ public final class FUSESession: @unchecked Sendable {
         guard let session else { return }
         let left = dispatcher.inFlight.waitUntilIdle(timeout: shutdownGracePeriod)
         if left > 0 { FUSELog.error("\(left) requests still unanswered at shutdown") }
+        dispatcher.symlinkCache.detach()
         fuse_remove_signal_handlers(session)
         fuse_session_unmount(session)
         fuse_session_destroy(session)

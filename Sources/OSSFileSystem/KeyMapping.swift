@@ -23,14 +23,20 @@ struct KeyMapping: Sendable {
 
     /// The directory part of a path ("" for a top-level name).
     static func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "" }
-        return String(path[..<slash])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return "" }
+        return String(decoding: path.utf8[..<slash], as: UTF8.self)
     }
 
     /// The last component of a path.
     static func name(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return path }
-        return String(path[path.index(after: slash)...])
+        guard let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) else { return path }
+        return String(decoding: path.utf8[path.utf8.index(after: slash)...], as: UTF8.self)
+    }
+
+    /// `path` split at every "/" byte. (Splitting a String at the Character "/" misses a "/" that a
+    /// combining mark follows: "a/\u{301}b" is three Characters, "a", "/\u{301}", "b".)
+    static func components(_ path: String, omittingEmpty: Bool) -> [Substring] {
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: omittingEmpty).map { Substring($0) }
     }
 
     /// True when `name` can be one POSIX path component: not empty, not `.`/`..`, no `/` or NUL,

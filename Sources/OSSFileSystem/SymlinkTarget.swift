@@ -49,17 +49,17 @@ public enum SymlinkTarget {
     public static func resolve(text: String, linkPath: String, mountPoint: String) -> String? {
         var components: [Substring]
         var rest: [Substring]
-        if text.hasPrefix("/") {
+        if text.utf8.first == UInt8(ascii: "/") {
             guard !mountPoint.isEmpty else { return nil }
             let absolute = normalizeAbsolute(text)
             let mount = normalizeAbsolute(mountPoint)
-            guard absolute.starts(with: mount) else { return nil }
+            guard absolute.starts(with: mount, by: { $0.utf8.elementsEqual($1.utf8) }) else { return nil }
             components = []
             rest = Array(absolute.dropFirst(mount.count))
         } else {
             let parent = KeyMapping.parent(of: linkPath)
-            components = parent.isEmpty ? [] : parent.split(separator: "/", omittingEmptySubsequences: false)
-            rest = text.split(separator: "/", omittingEmptySubsequences: true)
+            components = parent.isEmpty ? [] : KeyMapping.components(parent, omittingEmpty: false)
+            rest = KeyMapping.components(text, omittingEmpty: true)
         }
         for component in rest {
             switch component {
@@ -71,7 +71,7 @@ public enum SymlinkTarget {
             }
         }
         let path = components.joined(separator: "/")
-        return text.hasSuffix("/") && !path.isEmpty ? path + "/" : path
+        return text.utf8.last == UInt8(ascii: "/") && !path.isEmpty ? path + "/" : path
     }
 
     /// What readlink returns for a native link at `linkPath` whose target key is `targetKey`:
@@ -91,11 +91,11 @@ public enum SymlinkTarget {
     /// computed on key components, so a target outside the prefix climbs out of the mount.
     public static func relativeText(linkPath: String, targetKey: String, prefix: String) -> String {
         let linkDirectory = KeyMapping.parent(of: prefix + linkPath)
-        let from = linkDirectory.isEmpty ? [] : linkDirectory.split(separator: "/", omittingEmptySubsequences: false)
-        let to = targetKey.split(separator: "/", omittingEmptySubsequences: false)
+        let from = linkDirectory.isEmpty ? [] : KeyMapping.components(linkDirectory, omittingEmpty: false)
+        let to = KeyMapping.components(targetKey, omittingEmpty: false)
         var common = 0
         // The last target component is a name, never a directory shared with the link's path.
-        while common < from.count, common < to.count - 1, from[common] == to[common] { common += 1 }
+        while common < from.count, common < to.count - 1, from[common].utf8.elementsEqual(to[common].utf8) { common += 1 }
         let ups = Array(repeating: Substring(".."), count: from.count - common)
         let text = (ups + to[common...]).joined(separator: "/")
         return text.isEmpty ? "." : text
@@ -135,7 +135,7 @@ public enum SymlinkTarget {
 
     private static func normalizeAbsolute(_ path: String) -> [Substring] {
         var out: [Substring] = []
-        for component in path.split(separator: "/", omittingEmptySubsequences: true) {
+        for component in KeyMapping.components(path, omittingEmpty: true) {
             switch component {
             case ".": continue
             case "..": if !out.isEmpty { out.removeLast() }

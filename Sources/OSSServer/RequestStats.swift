@@ -1,19 +1,32 @@
 import NIOConcurrencyHelpers
 
-/// Per-operation request counters behind `GET /_ossfuse/stats`.
+/// Per-operation request counters behind `GET /_ossfuse/stats`, plus the faults injected
+/// (`FaultsInjected` = `FaultsServiceUnavailable` + `FaultsDropped`), so fault runs can report them.
 final class RequestStats: Sendable {
     private let counts = NIOLockedValueBox([OSSOperation: Int]())
+    private let faults = NIOLockedValueBox((serviceUnavailable: 0, dropped: 0))
 
     func record(_ operation: OSSOperation) {
         counts.withLockedValue { $0[operation, default: 0] += 1 }
     }
 
-    func reset() { counts.withLockedValue { $0.removeAll() } }
+    /// Counts one injected fault: a 503 answer or a dropped connection.
+    func recordFault(dropped: Bool) {
+        faults.withLockedValue { if dropped { $0.dropped += 1 } else { $0.serviceUnavailable += 1 } }
+    }
+
+    func reset() {
+        counts.withLockedValue { $0.removeAll() }
+        faults.withLockedValue { $0 = (0, 0) }
+    }
 
     /// Every operation name with its count (zeros included), as a flat JSON object.
     func json() -> String {
         let snapshot = counts.withLockedValue { $0 }
         let fields = OSSOperation.allCases.filter { $0 != .unsupported }.map { "\"\($0.rawValue)\":\(snapshot[$0, default: 0])" }
-        return "{" + fields.joined(separator: ",") + "}"
+        let f = faults.withLockedValue { $0 }
+        let faultFields = ["\"FaultsInjected\":\(f.serviceUnavailable + f.dropped)",
+                           "\"FaultsServiceUnavailable\":\(f.serviceUnavailable)", "\"FaultsDropped\":\(f.dropped)"]
+        return "{" + (fields + faultFields).joined(separator: ",") + "}"
     }
 }

@@ -39,8 +39,12 @@ public enum MountCommand {
         let started = try start(executable, arguments, in: directory, environment: environment)
         let deadline = Date(timeIntervalSinceNow: timeout)
         while started.process.isRunning && Date() < deadline { usleep(10_000) }
-        if started.process.isRunning { kill(started.process.processIdentifier, SIGKILL) }
-        started.process.waitUntilExit()
+        if started.process.isRunning {
+            kill(started.process.processIdentifier, SIGKILL)
+            // Bounded: Foundation may never notice the end while a descendant holds its descriptors.
+            let killDeadline = Date(timeIntervalSinceNow: 10)
+            while started.process.isRunning && Date() < killDeadline { usleep(10_000) }
+        }
         return started.result()
     }
 
@@ -61,8 +65,8 @@ public enum MountCommand {
 
         /// Output and status; call after the process exited.
         public func result() -> CommandResult {
-            let status: Int32 = process.terminationReason == .uncaughtSignal
-                ? 128 + process.terminationStatus : process.terminationStatus
+            let status: Int32 = process.isRunning ? 128 + SIGKILL
+                : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
             let result = CommandResult(stdout: stdoutText, stderr: stderrText, status: status)
             try? FileManager.default.removeItem(at: stdoutURL)
             try? FileManager.default.removeItem(at: stderrURL)

@@ -26,6 +26,8 @@ struct RawOSSClient {
     let server: ServerProcess
     var signing: Signing = .v1
     var secretOverride: String?
+    /// Per-request timeout (bounded so a test never hangs).
+    var timeout: TimeInterval = 60
 
     var credentials: Credentials {
         Credentials(accessKeyId: server.accessKeyId, accessKeySecret: secretOverride ?? server.accessKeySecret)
@@ -73,6 +75,7 @@ struct RawOSSClient {
     private func perform(_ signing: SigningRequest, body: Data) async throws -> Response {
         var request = URLRequest(url: url(bucket: signing.bucket, key: signing.key, query: signing.query))
         request.httpMethod = signing.method
+        request.timeoutInterval = timeout
         for (name, value) in signing.headers { request.setValue(value, forHTTPHeaderField: name) }
         if !body.isEmpty || signing.method == "PUT" || signing.method == "POST" { request.httpBody = body }
         return try await Self.run(request)

@@ -174,3 +174,44 @@ def unsupported_operation(env):
     r = raw(env, "POST", "some-key")
     check(r.status_code in (400, 405, 501), "POST object without sub-resource: %d" % r.status_code)
     check(b"<Error>" in r.content, "an OSS error document")
+
+
+@test
+def expect_100_continue(env):
+    p = unique("err")
+    key = p + "expect"
+    req = oss2.http.Request("PUT", env.endpoint + "/x", headers={"Content-Type": "text/plain"})
+    oss2.Auth(env.ak, env.sk)._sign_request(req, env.bucket_name, key)
+    head = "PUT /%s/%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 5\r\nExpect: 100-continue\r\n" % (
+        env.bucket_name, key, env.port)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in req.headers.items()) + "\r\n"
+    s = send_raw(env, head.encode())
+    interim = s.recv(65536)
+    check(interim.startswith(b"HTTP/1.1 100"), "100 Continue first: %r" % interim[:40])
+    s.sendall(b"hello")
+    final = s.recv(65536)
+    s.close()
+    check(final.startswith(b"HTTP/1.1 200"), "then 200: %r" % final[:40])
+    eq(env.bucket().get_object(key).read(), b"hello", "stored")
+    s = send_raw(env, ("PUT /%s/%s HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n" % (env.bucket_name, key)).encode())
+    denied = s.recv(65536)
+    s.close()
+    check(denied.startswith(b"HTTP/1.1 403"), "unsigned: final answer at once, no 100: %r" % denied[:40])
+
+
+@test
+def stalled_body_is_request_timeout_and_stores_nothing(env):
+    """run.sh starts the server with --body-timeout 3."""
+    b, p = env.bucket(), unique("err")
+    key = p + "stalled"
+    req = oss2.http.Request("PUT", env.endpoint + "/x", headers={"Content-Type": "text/plain"})
+    oss2.Auth(env.ak, env.sk)._sign_request(req, env.bucket_name, key)
+    head = "PUT /%s/%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 100\r\n" % (env.bucket_name, key, env.port)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in req.headers.items()) + "\r\n"
+    s = send_raw(env, head.encode() + b"only ten b")
+    s.settimeout(15)
+    answer = s.recv(65536)
+    s.close()
+    check(answer.startswith(b"HTTP/1.1 400"), "400: %r" % answer[:40])
+    check(b"<Code>RequestTimeout</Code>" in answer, "RequestTimeout")
+    expect_error(lambda: b.get_object(key), 404, "NoSuchKey")

@@ -40,6 +40,11 @@ final class BackgroundUpload: Sendable {
         state.withLock { $0.options = options }
     }
 
+    /// The options of the multipart upload started in the background, nil when none is open.
+    var openUploadOptions: WriteOptions? {
+        state.withLock { $0.uploadID == nil ? nil : $0.options }
+    }
+
     /// A write of `range` landed; the file is now `size` bytes.
     func wrote(_ range: Range<Int64>, size: Int64) {
         let starts = state.withLock { state -> [BackgroundUploadPlanner.Start] in

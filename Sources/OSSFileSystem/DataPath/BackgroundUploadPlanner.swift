@@ -9,8 +9,11 @@
 public struct BackgroundUploadPlanner: Sendable, Equatable {
     /// A part upload to start: part `number`, bytes `range` of the staging file, at `version`.
     public struct Start: Sendable, Equatable {
+        /// Part number, from 1.
         public var number: Int
+        /// Bytes of the staging file the part carries.
         public var range: Range<Int64>
+        /// The part's version when it was queued; a later write makes the upload stale.
         public var version: Int
         /// Which multipart upload this belongs to (bumped by `reset`).
         public var epoch: Int
@@ -22,8 +25,11 @@ public struct BackgroundUploadPlanner: Sendable, Equatable {
         var etag: String
     }
 
+    /// Size of every part but the last.
     public let partSize: Int64
+    /// File size from which uploads start (the final upload is multipart from there on).
     public let threshold: Int64
+    /// Upper bound of part uploads in flight.
     public let maxInFlight: Int
     /// End of the previous write: a write starting here continues a sequential run.
     private var expectedOffset: Int64 = 0

@@ -4,8 +4,11 @@
 public struct MultipartPlan: Sendable, Equatable {
     /// One part: its number and the bytes of the staging file it carries.
     public struct Part: Sendable, Equatable {
+        /// Part number, from 1.
         public var number: Int
+        /// Bytes of the staging file it carries.
         public var range: Range<Int64>
+        /// Bytes in the part.
         public var length: Int64 { range.upperBound - range.lowerBound }
     }
 
@@ -13,6 +16,7 @@ public struct MultipartPlan: Sendable, Equatable {
     public static let minimumPartSize: Int64 = 100 << 10
     public static let maximumPartCount = 10_000
 
+    /// Bytes of the whole object.
     public let size: Int64
     /// The part size actually used.
     public let partSize: Int64

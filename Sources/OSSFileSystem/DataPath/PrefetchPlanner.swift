@@ -22,6 +22,7 @@ public struct PrefetchPlanner: Sendable, Equatable {
         /// also how long consumed bytes are kept behind the reader for reordered requests.
         public var slack: Int64
 
+        /// Bounds, each clamped to a sane minimum.
         public init(initialChunk: Int64 = 1 << 20, maxChunk: Int64 = 8 << 20, maxBytes: Int64 = 256 << 20,
                     maxChunksAhead: Int = 8, slack: Int64 = 2 << 20) {
             self.initialChunk = max(1, initialChunk)
@@ -34,7 +35,9 @@ public struct PrefetchPlanner: Sendable, Equatable {
 
     /// A ranged GET whose result is kept for later reads.
     public struct Chunk: Sendable, Equatable {
+        /// Names the chunk in later plans (`Segment.chunk`, `ReadPlan.drop`).
         public var id: Int
+        /// Bytes of the object it holds.
         public var range: Range<Int64>
     }
 
@@ -49,12 +52,17 @@ public struct PrefetchPlanner: Sendable, Equatable {
     /// What the I/O layer does for one read: start `fetch`, cancel and forget `drop`, then assemble
     /// the answer from `segments` (empty at or past EOF).
     public struct ReadPlan: Sendable, Equatable {
+        /// Chunks to start fetching now.
         public var fetch: [Chunk] = []
+        /// Chunk ids no longer needed: cancel their GETs and free their bytes.
         public var drop: [Int] = []
+        /// The pieces of the answer, in file order.
         public var segments: [Segment] = []
     }
 
+    /// Size of the object; reads never go past it.
     public let fileSize: Int64
+    /// The bounds in force.
     public let limits: Limits
     /// Chunks held, sorted by offset, never overlapping.
     public private(set) var chunks: [Chunk] = []
@@ -69,6 +77,7 @@ public struct PrefetchPlanner: Sendable, Equatable {
     public private(set) var nextChunkSize: Int64
     private var nextID = 0
 
+    /// A planner for an object of `fileSize` bytes; nothing is fetched before the first read.
     public init(fileSize: Int64, limits: Limits = Limits()) {
         self.fileSize = max(0, fileSize)
         self.limits = limits

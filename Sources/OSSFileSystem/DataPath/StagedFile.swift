@@ -45,6 +45,8 @@ public final class StagedFile: Sendable {
                                  uploaded: loadExisting ? 1 : 0))
     }
 
+    deinit { discard() }
+
     /// Current length of the staged content.
     public var size: Int64 { state.withLock { $0.size } }
 
@@ -69,10 +71,26 @@ public final class StagedFile: Sendable {
     }
 
     /// Reads up to `size` bytes at `offset`; fewer only at the end of the staged content.
+    /// Until the existing object has been downloaded (nothing was written yet), reads are ranged
+    /// GETs of it: opening a large file for writing and only reading it downloads nothing more.
     public func read(offset: Int64, size: Int) async throws -> Data {
         guard offset >= 0 else { throw FSError(EINVAL) }
+        let (length, remote) = try state.withLock { state -> (Int, Int64?) in
+            guard state.file != nil else { throw FSError(EBADF) }
+            let length = Int(max(0, min(Int64(size), state.size - offset)))
+            return (length, state.baseLength > 0 && state.loading == nil ? state.baseLength : nil)
+        }
+        guard length > 0 else { return Data() }
+        if let baseLength = remote {
+            // Staged content = the object's first `baseLength` bytes, then zeros up to `size`.
+            let end = offset + Int64(length)
+            var data = offset < baseLength ? try await store.getObject(key, exactly: offset..<min(end, baseLength)) : Data()
+            if data.count < length && offset + Int64(data.count) >= min(end, baseLength) {
+                data.append(Data(count: length - data.count))
+            }
+            return data
+        }
         let file = try await loaded(unlessCovered: nil)
-        let length = state.withLock { Int(max(0, min(Int64(size), $0.size - offset))) }
         return try file.read(at: offset, length: length)
     }
 
@@ -125,6 +143,13 @@ public final class StagedFile: Sendable {
     /// given: with other options the early parts are aborted and everything is sent again.
     public func enableBackgroundUpload(options: WriteOptions) {
         state.withLock { $0.background }?.enable(options: options)
+    }
+
+    /// The options of a multipart upload already started in the background (parts sent), nil when
+    /// none is open. Passing them to `upload(options:)` keeps those parts; other options cost a
+    /// restart of the whole upload.
+    public var backgroundUploadOptions: WriteOptions? {
+        state.withLock { $0.background }?.openUploadOptions
     }
 
     /// Drops the staged content: the staging file is gone once no upload still reads it; a

@@ -51,7 +51,8 @@ extension OSSError {
     }
 
     /// The error of a failed answer: from its `<Error>` body, else the `x-oss-err` header, else the
-    /// status alone (code from `statusOnlyCode`, e.g. a bodiless 404 is `NotFound`, never `NoSuchKey`).
+    /// status alone with an EMPTY code (as oss2 does: a bodiless 404 from an old service, which sends
+    /// no `x-oss-err`, means "no such key"; `statusOnlyCode` names the status in the message).
     /// `header` looks a response header up case-insensitively.
     public static func fromResponse(httpStatus: Int, body: Data, header: (String) -> String?) -> OSSError {
         let rid = header("x-oss-request-id")
@@ -60,12 +61,12 @@ extension OSSError {
         if let h = header("x-oss-err"), let e = decode(httpStatus: httpStatus, errHeader: h, requestId: rid, ecHeader: ec) {
             return e
         }
-        let code = statusOnlyCode(httpStatus)
-        let text = body.isEmpty ? "HTTP \(httpStatus) without an error document" : String(decoding: body.prefix(512), as: UTF8.self)
-        return OSSError(httpStatus: httpStatus, code: code, message: text, requestId: rid ?? "", ec: ec)
+        let text = body.isEmpty ? "\(statusOnlyCode(httpStatus)): HTTP \(httpStatus) without an error document"
+            : "HTTP \(httpStatus): " + String(decoding: body.prefix(512), as: UTF8.self)
+        return OSSError(httpStatus: httpStatus, code: "", message: text, requestId: rid ?? "", ec: ec)
     }
 
-    /// Code used for an answer with no error document: the usual code of the status.
+    /// The usual name of a status, for messages of answers without an error document.
     static func statusOnlyCode(_ status: Int) -> String {
         switch status {
         case 304: return "NotModified"

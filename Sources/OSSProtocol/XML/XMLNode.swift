@@ -34,6 +34,12 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
 
     /// Parses a document; throws `XMLDocumentError` when it is not well-formed XML.
     public static func parse(_ data: Data) throws -> XMLNode {
+        // FoundationXML traps (SIGILL) on an element name that is not valid UTF-8, e.g. `<a><b\u{E1}e/></a>`
+        // as raw bytes: refuse such documents before the parser sees them (OSS documents are UTF-8).
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw XMLDocumentError.malformed("document is not valid UTF-8")
+        }
+        if let construct = unsupportedConstruct(Array(data)) { throw XMLDocumentError.malformed(construct) }
         let builder = TreeBuilder()
         let parser = XMLParser(data: data)
         parser.shouldProcessNamespaces = false
@@ -42,6 +48,21 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
             throw XMLDocumentError.malformed(parser.parserError.map { "\($0)" } ?? "no root element")
         }
         return root
+    }
+
+    /// Constructs no OSS document uses and FoundationXML crashes on (strlen of NULL): a document
+    /// type declaration (`<!ATTLIST`, `<!NOTATION`, unparsed entities; also entity bombs and external
+    /// entities) and a processing instruction without data (`<?xml?>`, `<?pi?>`).
+    private static func unsupportedConstruct(_ bytes: [UInt8]) -> String? {
+        if bytes.firstRange(of: Array("<!DOCTYPE".utf8)) != nil { return "document type declarations are not accepted" }
+        var i = 0
+        while let start = bytes[i...].firstRange(of: [0x3C, 0x3F])?.lowerBound {   // "<?"
+            var j = start + 2
+            while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, 0x3F].contains(bytes[j]) { j += 1 }
+            if j + 1 < bytes.count, bytes[j] == 0x3F, bytes[j + 1] == 0x3E { return "processing instruction without data" }
+            i = j
+        }
+        return nil
     }
 
     private final class TreeBuilder: NSObject, XMLParserDelegate {

@@ -9,6 +9,11 @@ final class RequestStream {
     private(set) var bodyComplete = true
     /// Body bytes read so far for the current request.
     private(set) var bytesRead: Int64 = 0
+    /// Sends `100 Continue`; set for a request with `Expect: 100-continue`, run before the first
+    /// body read, so a request refused before its body is needed gets its final answer at once.
+    var sendContinue: (@Sendable () async throws -> Void)?
+    /// True once `sendContinue` ran for the current request.
+    private(set) var continueSent = false
 
     init(_ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>) {
         iterator = inbound.makeAsyncIterator()
@@ -20,6 +25,8 @@ final class RequestStream {
             if case .head(let head) = part {
                 bodyComplete = false
                 bytesRead = 0
+                sendContinue = nil
+                continueSent = false
                 return head
             }
         }
@@ -29,6 +36,11 @@ final class RequestStream {
     /// The next body chunk, nil at the end of the body.
     func nextChunk() async throws -> ByteBuffer? {
         guard !bodyComplete else { return nil }
+        if let send = sendContinue {
+            sendContinue = nil
+            continueSent = true
+            try await send()
+        }
         while let part = try await iterator.next() {
             switch part {
             case .body(let buffer):
@@ -56,6 +68,7 @@ final class RequestStream {
 
     /// Reads and discards the rest of the body, up to `limit` bytes; false if more remained.
     func drain(limit: Int64) async throws -> Bool {
+        sendContinue = nil
         var discarded: Int64 = 0
         while !bodyComplete {
             guard let chunk = try await nextChunk() else { return true }

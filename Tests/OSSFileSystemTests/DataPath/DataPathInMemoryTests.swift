@@ -15,6 +15,7 @@ import TestSupport
     @Test func sequentialKernelSizedReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 128 << 10) }
     @Test func sequentialMegabyteReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 1 << 20) }
     @Test func randomReadsMatchTheSource() async throws { try await scenarios.randomReadsMatchTheSource() }
+    @Test func mixedAccessMatchesTheSource() async throws { try await scenarios.mixedAccessMatchesTheSource() }
     @Test func concurrentReorderedReadsMatchTheSource() async throws { try await scenarios.concurrentReorderedReadsMatchTheSource() }
     @Test func readsAtTheEndOfTheObject() async throws { try await scenarios.readsAtTheEndOfTheObject() }
     @Test func aFailedGetIsReportedAndRetried() async throws { try await scenarios.aFailedGetIsReportedAndRetried() }

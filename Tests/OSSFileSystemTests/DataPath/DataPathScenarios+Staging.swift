@@ -85,6 +85,10 @@ extension DataPathScenarios {
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: Int64(original.count), loadExisting: true)
         #expect(!file.isDirty)
         #expect(store.count("GetObject") == 0)   // lazy
+        // Reading before any write asks for the bytes read, not the whole object.
+        #expect(try await file.read(offset: 3 << 20, size: 4096) == original[(3 << 20)..<((3 << 20) + 4096)])
+        #expect(try await file.read(offset: Int64(original.count) - 10, size: 4096) == original.suffix(10))
+        #expect(store.count("GetObject") == 2)
         let patch = Data("hello, staged world".utf8)
         _ = try await file.write(offset: 5 << 20, data: patch)
         #expect(file.isDirty)

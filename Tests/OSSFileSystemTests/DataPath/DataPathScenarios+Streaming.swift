@@ -32,15 +32,18 @@ extension DataPathScenarios {
         store.resetCounts()
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
         file.enableBackgroundUpload(options: options)
+        #expect(file.backgroundUploadOptions == nil)   // nothing started yet
         try await writeSequentially(file, data)
         // Parts 1...10 are behind the writer: they go up before the handle is flushed.
         #expect(await eventually { store.count("UploadPart") >= 10 })
         #expect(store.count("CompleteMultipartUpload") == 0)
+        #expect(file.backgroundUploadOptions == options)
         _ = try await file.upload(options: options)
         #expect(store.count("InitiateMultipartUpload") == 1)
         #expect(store.count("UploadPart") == 11)   // only the last part was left for the final upload
         #expect(store.count("CompleteMultipartUpload") == 1)
         #expect(store.count("AbortMultipartUpload") == 0)
+        #expect(file.backgroundUploadOptions == nil)   // taken over by the final upload
         #expect(try await store.base.getObject(key, range: nil) == data)
         #expect(try await store.base.headObject(key).userMetadata["mode"] == "33188")
         if let openUploads { #expect(try await openUploads() == 0) }

@@ -63,6 +63,32 @@ struct DataPathScenarios {
         }
     }
 
+    /// Sequential runs of varied read sizes, seeks, short steps back and forth, as real programs mix
+    /// them; every answer compared with the source.
+    func mixedAccessMatchesTheSource() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = try await putSource("mixed")
+        var config = configuration(staging)
+        config.maxPrefetchBytes = 12 << 20
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: config)
+        defer { prefetcher.close() }
+        var rng = DataPathRNG(seed: 77)
+        var offset = 0
+        for _ in 0..<400 {
+            switch rng.next() % 8 {
+            case 0: offset = Int(rng.next() % UInt64(Self.source.count))
+            case 1: offset = max(0, offset - Int(rng.next() % (1 << 20)))
+            case 2: offset += Int(rng.next() % (1 << 20))
+            default: break
+            }
+            let size = [4096, 128 << 10, 1 << 20, Int(rng.next() % (2 << 20)) + 1][Int(rng.next() % 4)]
+            let data = try await prefetcher.read(offset: Int64(offset), size: size)
+            let expected = offset >= Self.source.count ? Data() : Self.source[offset..<min(Self.source.count, offset + size)]
+            #expect(data == expected, "read \(size) at \(offset)")
+            offset = offset + size >= Self.source.count ? 0 : offset + size
+        }
+    }
+
     func concurrentReorderedReadsMatchTheSource() async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("concurrent")
