@@ -147,3 +147,13 @@ public enum MountTable {
         return nil
     }
 }
+
+extension MountedBucket {
+    /// Mounts `bucket` of a running `ServerProcess` with its credentials.
+    public convenience init(server: ServerProcess, bucket: String? = nil, prefix: String? = nil,
+                            options: [String] = [], extraArguments: [String] = [], timeout: TimeInterval = 60) throws {
+        try self.init(endpoint: server.endpoint, bucket: bucket ?? server.buckets.first ?? "test", prefix: prefix,
+                      accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret,
+                      options: options, extraArguments: extraArguments, timeout: timeout)
+    }
+}
