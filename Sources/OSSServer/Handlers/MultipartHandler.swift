@@ -62,12 +62,10 @@ struct MultipartHandler: Sendable {
         let written = try await service.io { () throws -> WrittenData in
             let writer = try DataFileWriter(directory: directory)
             do {
-                var offset: Int64 = 0
                 for file in files {
-                    let from = max(start, offset)
-                    let to = min(start + length, offset + file.size)
-                    if from < to { try writer.copy(fd: file.fd, offset: from - offset, length: to - from) }
-                    offset += file.size
+                    let from = max(start, file.offset)
+                    let to = min(start + length, file.offset + file.size)
+                    if from < to { try writer.copy(fd: file.fd, offset: from - file.offset, length: to - from) }
                 }
                 return try writer.finish()
             } catch {

@@ -16,11 +16,13 @@ struct OpenedObject: Sendable {
 
 extension ServiceState {
     /// Opens `key` for GET/HEAD: NoSuchKey, SymlinkTargetNotExist, InvalidTargetType and
-    /// AccessDenied (least privilege through links) as oss-protocol.md 1.4 describes.
-    func openForRead(_ request: RequestContext, bucket: BucketRecord, key: String) async throws -> OpenedObject {
+    /// AccessDenied (least privilege through links) as oss-protocol.md 1.4 describes. `wanted`
+    /// picks, from the content's size, the bytes that will be sent (nil: none, as for HEAD).
+    func openForRead(_ request: RequestContext, bucket: BucketRecord, key: String,
+                     wanted: @escaping @Sendable (Int64) throws -> ClosedRange<Int64>?) async throws -> OpenedObject {
         let storage = self.storage
         let name = bucket.name
-        guard let opened = try await io({ try storage.openObject(bucket: name, key: key) }) else {
+        guard let opened = try await io({ try storage.openObject(bucket: name, key: key) { try wanted($0.size) } }) else {
             try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
             throw ServerError.noSuchKey(key)
         }
@@ -29,7 +31,7 @@ extension ServiceState {
             try AccessPolicy.requireRead(request, bucket: bucket, objectACL: opened.record.acl)
             guard opened.record.type == .symlink else { return result }
             let target = opened.record.symlinkTarget ?? ""
-            guard let followed = try await io({ try storage.openObject(bucket: name, key: target) }) else {
+            guard let followed = try await io({ try storage.openObject(bucket: name, key: target) { try wanted($0.size) } }) else {
                 throw ServerError.symlinkTargetNotExist
             }
             result.content = followed.record

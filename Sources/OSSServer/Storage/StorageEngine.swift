@@ -77,14 +77,21 @@ final class StorageEngine: @unchecked Sendable {
     }
 
     /// Looks the object up and opens its data files in one step, so a concurrent overwrite cannot
-    /// remove them in between. The descriptors (none for empty objects and links) are the caller's.
-    func openObject(bucket: String, key: String) throws -> (record: ObjectRecord, files: [OpenSegment])? {
+    /// remove them in between. `wanted` says, from the row, which bytes will be read (nil: none);
+    /// only the data files holding them are opened. The descriptors are the caller's.
+    func openObject(bucket: String, key: String, wanted: (ObjectRecord) throws -> ClosedRange<Int64>? = { record in
+        record.size > 0 ? 0...(record.size - 1) : nil
+    }) throws -> (record: ObjectRecord, files: [OpenSegment])? {
         try lock.withLock {
             guard let record = try index.object(bucket: bucket, key: key) else { return nil }
+            guard record.type != .symlink, let range = try wanted(record) else { return (record, []) }
             var files: [OpenSegment] = []
             do {
-                for extent in record.extents where extent.size > 0 {
-                    files.append(OpenSegment(fd: try directory.openForReading(extent.id), size: extent.size))
+                var offset: Int64 = 0
+                for extent in record.extents {
+                    defer { offset += extent.size }
+                    guard extent.size > 0, offset <= range.upperBound, offset + extent.size > range.lowerBound else { continue }
+                    files.append(OpenSegment(fd: try directory.openForReading(extent.id), offset: offset, size: extent.size))
                 }
             } catch {
                 files.forEach { $0.close() }
@@ -145,9 +152,10 @@ final class StorageEngine: @unchecked Sendable {
     func install(_ written: WrittenData) throws { try directory.install(id: written.id) }
 }
 
-/// An open data file of an object being read, with the number of bytes that belong to it.
+/// An open data file of an object being read: where its bytes start in the object and how many.
 struct OpenSegment: Sendable {
     var fd: Int32
+    var offset: Int64
     var size: Int64
 
     func close() { _ = Glibc.close(fd) }
