@@ -78,6 +78,12 @@ struct DirectoryListing: Sendable {
                                      storageClass: entry.stat.storageClass)
             } catch where ErrnoMapping.isNoSuchKey(error) {
                 return nil  // deleted since the listing
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // One unreadable link must not fail the whole listing: it shows without its text,
+                // and readlink asks again (and reports that link's own error).
+                return entry.stat
             }
         }
         var out = entries
