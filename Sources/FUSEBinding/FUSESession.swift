@@ -4,7 +4,9 @@ import OSSFileSystem
 
 /// Why a mount could not be set up, in one sentence for the user.
 public struct FUSESessionError: Error, Sendable, CustomStringConvertible {
+    /// The sentence.
     public var description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -145,9 +145,6 @@ final class StorageEngine: @unchecked Sendable {
         }
     }
 
-    /// Gives an existing data file a second name (for CopyObject); returns the new id.
-    func linkData(_ id: String) throws -> String { try directory.link(id) }
-
     /// Installs a finished temp file as committed data.
     func install(_ written: WrittenData) throws { try directory.install(id: written.id) }
 }
