@@ -66,7 +66,7 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     public func forget(_ ino: InodeNumber, lookups: UInt64) {
-        inodes.forget(ino, count: lookups)
+        if inodes.forget(ino, count: lookups) { handles.contentChanged(ino) }
     }
 
     public func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double) {
