@@ -17,6 +17,8 @@ struct DirectoryListing: Sendable {
     let parallelism: Int
     /// Called for each key that cannot be shown as a POSIX name.
     let hidden: @Sendable (String) -> Void
+    /// With `statListedEntries`: the full stat of a listed child (a HEAD), nil when it vanished.
+    let headStat: (@Sendable (_ path: String, _ kind: NodeKind) async throws -> NodeStat?)?
 
     /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
     /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
@@ -43,14 +45,17 @@ struct DirectoryListing: Sendable {
         } while token != nil
 
         files = try await resolveLinks(files, directory: path)
+        files = try await headEntries(files, directory: path)
         // A bucket holding both `a` and `a/`: the file wins (the directory's contents stay reachable
         // only through other tools). Same choice in lookup.
         let fileNames = Set(files.map(\.name))
         var entries = files
+        var listedDirectories: [ListedEntry] = []
         for name in directories where !fileNames.contains(name) {
             let old = previous(KeyMapping.child(path, name))
-            entries.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
+            listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
         }
+        entries += try await headEntries(listedDirectories, directory: path)
         entries.sort { keyOrder($0.name, $1.name) }
         return (entries, marker)
     }
@@ -63,6 +68,22 @@ struct DirectoryListing: Sendable {
         return NodeStat(kind: object.type == .symlink ? .symlink : .file, size: object.size,
                         mtime: object.lastModified, etag: object.etag, userMetadata: nil,
                         storageClass: object.storageClass, objectType: object.type)
+    }
+
+    /// With `headStat`: replaces the listing's facts of files and directories not HEADed yet by
+    /// their full stat (mode, owner, legacy links), bounded by `parallelism`.
+    private func headEntries(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
+        guard let headStat else { return entries }
+        let pending = entries.indices.filter { entries[$0].stat.kind != .symlink && entries[$0].stat.userMetadata == nil }
+        if pending.isEmpty { return entries }
+        let stats: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
+            try await headStat(KeyMapping.child(directory, entry.name), entry.stat.kind)
+        }
+        var out = entries
+        for (index, stat) in zip(pending, stats) {
+            if let stat { out[index].stat = stat }
+        }
+        return out
     }
 
     /// Fills in the text of native links that do not have it yet (one GetSymlink each, bounded).

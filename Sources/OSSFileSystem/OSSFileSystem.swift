@@ -46,8 +46,13 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     var listing: DirectoryListing {
-        DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                         parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) })
+        var head: (@Sendable (String, NodeKind) async throws -> NodeStat?)?
+        if configuration.statListedEntries {
+            head = { @Sendable [weak self] path, kind in try await self?.listedEntryStat(path, kind: kind) }
+        }
+        return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
+                                parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) },
+                                headStat: head)
     }
 
     public func initialize() async {}
