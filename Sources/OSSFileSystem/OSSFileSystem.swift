@@ -70,7 +70,13 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     public func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double) {
-        let path = try path(of: ino)
+        guard let path = inodes.path(of: ino) else {
+            // Unlinked (or replaced) while open: fstat still answers from the handle.
+            guard let open = handles.anyHandle(of: ino) else { throw FSError(ENOENT) }
+            let stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: clock(), etag: nil,
+                                userMetadata: open.metadata)
+            return (attributes(ino, stat), configuration.attributeTimeout)
+        }
         var stat = try await stat(path)
         if let open = handles.liveSize(of: ino) { stat.size = open }
         return (attributes(ino, stat), configuration.attributeTimeout)
