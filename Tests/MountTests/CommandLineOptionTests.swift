@@ -14,6 +14,15 @@ final class CommandLineOptionTests: MountTestCase {
         XCTAssertEqual(try sh(m, "ls -ln plain | awk '{print $3, $4}'"), "1234 5678\n")
     }
 
+    func testSignatureV1AndTuningOptionsMountAndWork() throws {
+        let m = try mount(options: ["sigv1", "parallelism=4", "max_background=8", "attr_timeout=0.5",
+                                    "negative_timeout=0", "part_size=5M", "multipart_threshold=6M", "max_prefetch=8M"])
+        try local("head -c 13M /dev/urandom > big")
+        try sh(m, "cp \(q(scratch + "/big")) big && ln -s big l && mkdir d")
+        XCTAssertEqual(try sh(m, "sha256sum < l"), try local("sha256sum < big"))
+        XCTAssertEqual(try sh(m, "ls"), "big\nd\nl\n")
+    }
+
     func testHelpListsEveryOptionWithItsDefault() throws {
         let help = try MountCommand.run(MountCommand.ossfuseBinary.path, ["--help"])
         XCTAssertEqual(help.status, 0)
