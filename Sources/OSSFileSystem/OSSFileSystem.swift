@@ -8,6 +8,20 @@ import OSSProtocol
 ///
 /// Consistency: local changes invalidate the caches at once; changes by other writers are seen after
 /// `attributeTimeout` (`negativeTimeout` for names that did not exist).
+///
+/// Behaviours worth stating to users (man page):
+/// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
+///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
+///   HEAD; a legacy (ossfs 1.x / s3fs) link seen only in a listing shows as a small regular file
+///   until then. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - A bucket holding both `a` and `a/` shows the file `a`.
+/// - Keys that are not POSIX names (`a//b`, `.`, `..`, a segment over 255 bytes) are hidden and
+///   logged once.
+/// - `ln -s` stores a native OSS link when the text resolves inside the mount, else a legacy link;
+///   texts over 4095 bytes, or whose target key would pass 1023 bytes, are ENAMETOOLONG.
+/// - Directory rename copies and deletes every key below, in parallel: not atomic.
+/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime`; a new file version's mtime is
+///   its Last-Modified. chmod of a bucket mount's root is accepted but not kept.
 public final class OSSFileSystem: FileSystemOperations {
     let store: any ObjectStore
     let configuration: MountConfiguration
