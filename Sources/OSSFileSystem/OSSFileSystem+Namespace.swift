@@ -36,12 +36,10 @@ extension OSSFileSystem {
             stat.linkTargetKey = targetKey
             stat.objectType = .symlink
         case .legacy(let text):
-            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
-            stat.etag = try await mappingErrors {
-                try await store.putObject(keys.objectKey(path), body: .bytes(Data(text.utf8)),
-                                          options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
+            stat.objectType = try await mappingErrors {
+                try await writeLegacyLink(path, text: text, metadata: metadata, replacing: false)
             }
-            stat.objectType = .normal
+            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
         }
         stat.userMetadata = metadata
         noteCreated(path, stat)

@@ -138,7 +138,10 @@ extension OSSFileSystem {
             return stat
         }
         let text: String
-        if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
+        if let kept = metadata.userMetadata[SymlinkTarget.keptTextMetadata].flatMap({ SymlinkTarget.percentDecode($0) }),
+           Int64(kept.utf8.count) == metadata.contentLength {
+            text = kept  // written by ossfuse beside the body: no GET
+        } else if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
             text = SymlinkTarget.percentDecode(kept) ?? kept
         } else {
             let body = try await store.getObject(keys.objectKey(path), range: nil)

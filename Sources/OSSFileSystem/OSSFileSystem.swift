@@ -12,8 +12,11 @@ import OSSProtocol
 /// Behaviours worth stating to users (man page):
 /// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
 ///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
-///   HEAD; a legacy (ossfs 1.x / s3fs) link seen only in a listing shows as a small regular file
-///   until then. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+///   HEAD. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
+///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
+///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
+///   small regular files; a lookup answered by a HEAD (not from a fresh listing) shows the link.
 /// - A bucket holding both `a` and `a/` shows the file `a`.
 /// - Keys that are not POSIX names (`a//b`, `.`, `..`, a segment over 255 bytes) are hidden and
 ///   logged once.
@@ -66,7 +69,8 @@ public final class OSSFileSystem: FileSystemOperations {
         }
         return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
                                 parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) },
-                                headStat: head)
+                                headStat: head,
+                                objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
 
     public func initialize() async {}
