@@ -25,10 +25,13 @@ extension FUSECallbacks {
         guard let handle = fi?.pointee.fh else { return request.replyError(EBADF) }
         // Smallest possible records: 24-byte dirent (+8 name) / 152-byte direntplus (+8 name).
         let limit = max(1, size / (plus ? 160 : 32))
-        FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
+        let dispatcher = FUSEDispatcher.of(req)
+        let symlinkCache = dispatcher.symlinkCache
+        dispatcher.spawn(request) { fs throws(FSError) in
             let entries = try await fs.readdir(ino, handle: handle, offset: UInt64(clamping: offset),
                                                limit: limit, plus: plus)
-            DirectoryBufferFiller(request: request, fileSystem: fs, capacity: size, plus: plus).reply(with: entries)
+            DirectoryBufferFiller(request: request, fileSystem: fs, symlinkCache: symlinkCache, capacity: size,
+                                  plus: plus).reply(with: entries)
         }
     }
 }
@@ -41,6 +44,7 @@ extension FUSECallbacks {
 struct DirectoryBufferFiller {
     let request: FUSERequest
     let fileSystem: any FileSystemOperations
+    let symlinkCache: SymlinkCacheInvalidator
     let capacity: Int
     let plus: Bool
 
@@ -63,6 +67,7 @@ struct DirectoryBufferFiller {
             }
             used += needed
             if plus && isDotOrDotDot(entry.name) { giveBack(entry) }
+            else if plus, let reply = entry.entry { symlinkCache.observe(reply.attributes) }
         }
         request.replyBuffer(UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
     }

@@ -10,9 +10,12 @@ enum FUSECallbacks {
         guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
         let dispatcher = FUSEDispatcher.of(req)
         let negativeTimeout = dispatcher.options.negativeTimeout
+        let symlinkCache = dispatcher.symlinkCache
         dispatcher.spawn(request) { fs throws(FSError) in
             do throws(FSError) {
-                request.replyEntry(try await fs.lookup(parent: parent, name: name))
+                let entry = try await fs.lookup(parent: parent, name: name)
+                symlinkCache.observe(entry.attributes)
+                request.replyEntry(entry)
             } catch where error.errno == ENOENT && negativeTimeout > 0 {
                 request.replyNegativeEntry(timeout: negativeTimeout)
             }
@@ -20,15 +23,18 @@ enum FUSECallbacks {
     }
 
     static func forget(_ req: fuse_req_t, _ ino: fuse_ino_t, _ lookups: UInt64) {
-        FUSEDispatcher.of(req).fileSystem.forget(ino, lookups: lookups)
+        let dispatcher = FUSEDispatcher.of(req)
+        dispatcher.symlinkCache.forget(ino)
+        dispatcher.fileSystem.forget(ino, lookups: lookups)
         FUSERequest(req).replyNone()
     }
 
     static func forgetMulti(_ req: fuse_req_t, _ count: Int, _ items: UnsafeMutablePointer<fuse_forget_data>?) {
-        let fs = FUSEDispatcher.of(req).fileSystem
+        let dispatcher = FUSEDispatcher.of(req)
         if let items {
             for item in UnsafeBufferPointer(start: items, count: count) {
-                fs.forget(item.ino, lookups: item.nlookup)
+                dispatcher.symlinkCache.forget(item.ino)
+                dispatcher.fileSystem.forget(item.ino, lookups: item.nlookup)
             }
         }
         FUSERequest(req).replyNone()
@@ -36,8 +42,11 @@ enum FUSECallbacks {
 
     static func getattr(_ req: fuse_req_t, _ ino: fuse_ino_t) {
         let request = FUSERequest(req)
-        FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
+        let dispatcher = FUSEDispatcher.of(req)
+        let symlinkCache = dispatcher.symlinkCache
+        dispatcher.spawn(request) { fs throws(FSError) in
             let (attributes, timeout) = try await fs.getattr(ino)
+            symlinkCache.observe(attributes)
             request.replyAttributes(attributes, timeout: timeout)
         }
     }

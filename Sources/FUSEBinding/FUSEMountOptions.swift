@@ -2,6 +2,7 @@
 public struct FUSEMountOptions: Sendable, Equatable {
     /// Shown as the mount's source: `ossfuse:BUCKET`.
     public var fileSystemName: String
+    /// Mount read-only (`ro`): the kernel refuses every change with EROFS.
     public var readOnly: Bool
     /// Let users other than the mounting one use the mount (`allow_other`; needs root or
     /// `user_allow_other` in /etc/fuse.conf).

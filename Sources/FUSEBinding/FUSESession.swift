@@ -4,7 +4,9 @@ import OSSFileSystem
 
 /// Why a mount could not be set up, in one sentence for the user.
 public struct FUSESessionError: Error, Sendable, CustomStringConvertible {
+    /// The sentence.
     public var description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -67,6 +69,7 @@ public final class FUSESession: @unchecked Sendable {
         self.session = session
         self.arguments = arguments
         self.userdata = userdata
+        dispatcher.symlinkCache.attach(session)
         ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {
@@ -115,6 +118,7 @@ public final class FUSESession: @unchecked Sendable {
         guard let session else { return }
         let left = dispatcher.inFlight.waitUntilIdle(timeout: shutdownGracePeriod)
         if left > 0 { FUSELog.error("\(left) requests still unanswered at shutdown") }
+        dispatcher.symlinkCache.detach()
         fuse_remove_signal_handlers(session)
         fuse_session_unmount(session)
         fuse_session_destroy(session)

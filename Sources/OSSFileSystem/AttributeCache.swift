@@ -26,7 +26,11 @@ final class AttributeCache: Sendable {
         var entries: [String: Entry] = [:]
         var listings: [String: Listing] = [:]
         var generation: UInt64 = 0
+        var storesSinceSweep = 0
     }
+
+    /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
+    private static let sweepInterval = 10_000
 
     private let state = Locked(State())
     private let attributeTimeout: Double
@@ -64,6 +68,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout))
+            Self.sweepIfDue(&s, now: now)
         }
     }
 
@@ -71,6 +76,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout))
+            Self.sweepIfDue(&s, now: now)
         }
     }
 
@@ -94,8 +100,21 @@ final class AttributeCache: Sendable {
             for entry in entries {
                 s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
             }
+            s.storesSinceSweep += entries.count
+            Self.sweepIfDue(&s, now: now)
         }
     }
+
+    private static func sweepIfDue(_ s: inout State, now: Date) {
+        s.storesSinceSweep += 1
+        guard s.storesSinceSweep >= sweepInterval else { return }
+        s.storesSinceSweep = 0
+        s.entries = s.entries.filter { $0.value.expires > now }
+        s.listings = s.listings.filter { $0.value.expires > now }
+    }
+
+    /// Number of cached entries (for tests).
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// The fresh listing of `directory`, if any.
     func listing(_ directory: String, now: Date) -> [ListedEntry]? {

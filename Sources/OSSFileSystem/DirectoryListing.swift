@@ -9,7 +9,8 @@ struct ListedEntry: Sendable, Equatable {
 
 /// Lists one directory (all pages, delimiter "/") and turns the answer into entries with their
 /// attributes ("stat from list"): no HEAD per entry. Links (`<Type>Symlink</Type>`) get their targets
-/// with GetSymlink, concurrently and bounded, so their size (readlink length) is right at once.
+/// with GetSymlink, and small `Appendable` objects (legacy links as ossfuse writes them) a HEAD,
+/// concurrently and bounded, so links show as links with the right size at once.
 struct DirectoryListing: Sendable {
     let store: any ObjectStore
     let keys: KeyMapping
@@ -17,6 +18,18 @@ struct DirectoryListing: Sendable {
     let parallelism: Int
     /// Called for each key that cannot be shown as a POSIX name.
     let hidden: @Sendable (String) -> Void
+    /// With `statListedEntries`: the full stat of a listed child (a HEAD), nil when it vanished.
+    let headStat: (@Sendable (_ path: String, _ kind: NodeKind) async throws -> NodeStat?)?
+    /// The full stat of a legacy-link candidate (a HEAD of the object), nil when it vanished.
+    let objectStat: @Sendable (_ path: String) async throws -> NodeStat?
+
+    /// Appendable objects up to this size may be legacy links written by ossfuse (see
+    /// `OSSFileSystem.writeLegacyLink`): a listing HEADs them.
+    static let legacyCandidateMaxSize = Int64(SymlinkTarget.maxTextBytes)
+
+    static func isLegacyCandidate(_ stat: NodeStat) -> Bool {
+        stat.kind == .file && stat.objectType == .appendable && stat.userMetadata == nil && stat.size <= legacyCandidateMaxSize
+    }
 
     /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
     /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
@@ -43,14 +56,17 @@ struct DirectoryListing: Sendable {
         } while token != nil
 
         files = try await resolveLinks(files, directory: path)
+        files = try await headEntries(files, directory: path)
         // A bucket holding both `a` and `a/`: the file wins (the directory's contents stay reachable
         // only through other tools). Same choice in lookup.
         let fileNames = Set(files.map(\.name))
         var entries = files
+        var listedDirectories: [ListedEntry] = []
         for name in directories where !fileNames.contains(name) {
             let old = previous(KeyMapping.child(path, name))
-            entries.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
+            listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
         }
+        entries += try await headEntries(listedDirectories, directory: path)
         entries.sort { keyOrder($0.name, $1.name) }
         return (entries, marker)
     }
@@ -65,19 +81,45 @@ struct DirectoryListing: Sendable {
                         storageClass: object.storageClass, objectType: object.type)
     }
 
-    /// Fills in the text of native links that do not have it yet (one GetSymlink each, bounded).
-    private func resolveLinks(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
-        let pending = entries.indices.filter { entries[$0].stat.kind == .symlink && entries[$0].stat.linkText == nil }
+    /// With `headStat`: replaces the listing's facts of files and directories not HEADed yet by
+    /// their full stat (mode, owner, legacy links), bounded by `parallelism`.
+    private func headEntries(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
+        guard let headStat else { return entries }
+        let pending = entries.indices.filter { entries[$0].stat.kind != .symlink && entries[$0].stat.userMetadata == nil }
         if pending.isEmpty { return entries }
-        let store = self.store, keys = self.keys, mountPoint = self.mountPoint
+        let stats: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
+            try await headStat(KeyMapping.child(directory, entry.name), entry.stat.kind)
+        }
+        var out = entries
+        for (index, stat) in zip(pending, stats) {
+            if let stat { out[index].stat = stat }
+        }
+        return out
+    }
+
+    /// Fills in the text of native links that do not have it yet (one GetSymlink each) and HEADs the
+    /// legacy-link candidates (small Appendable objects), concurrently and bounded.
+    private func resolveLinks(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
+        let pending = entries.indices.filter {
+            (entries[$0].stat.kind == .symlink && entries[$0].stat.linkText == nil) || Self.isLegacyCandidate(entries[$0].stat)
+        }
+        if pending.isEmpty { return entries }
+        let store = self.store, keys = self.keys, mountPoint = self.mountPoint, objectStat = self.objectStat
         let resolved: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
             let path = KeyMapping.child(directory, entry.name)
             do {
+                if entry.stat.kind == .file { return try await objectStat(path) }
                 let info = try await store.getSymlink(keys.objectKey(path))
                 return NodeStat.link(path: path, info: info, prefix: keys.prefix, mountPoint: mountPoint,
                                      storageClass: entry.stat.storageClass)
             } catch where ErrnoMapping.isNoSuchKey(error) {
                 return nil  // deleted since the listing
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                // One unreadable link must not fail the whole listing: it shows without its text,
+                // and readlink asks again (and reports that link's own error).
+                return entry.stat
             }
         }
         var out = entries

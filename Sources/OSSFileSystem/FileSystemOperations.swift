@@ -154,6 +154,10 @@ public struct MountConfiguration: Sendable, Equatable {
     public var stagingDirectory: String
     /// Mount point path, used to resolve absolute link targets that point into the mount.
     public var mountPoint: String
+    /// HEAD every object a listing shows (bounded by `parallelism`), so `ls -l`/`rsync -a` see the
+    /// stored mode, owner, mtime and legacy links at once, at one request per entry. Off by default:
+    /// a listing alone shows default modes until an entry is looked up with HEAD.
+    public var statListedEntries: Bool = false
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

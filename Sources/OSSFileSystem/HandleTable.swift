@@ -10,6 +10,8 @@ struct FileHandle: Sendable {
     /// User metadata of the object when opened for writing, carried into the upload.
     var metadata: [String: String]
     var contentType: String?
+    /// Size when opened (for an unlinked file read through this handle).
+    var openedSize: Int64 = 0
 }
 
 /// Open file and directory handles, plus per-inode facts that outlive one handle: metadata changes
@@ -47,6 +49,11 @@ final class HandleTable: Sendable {
             }
             return handle
         }
+    }
+
+    /// Any handle open on `ino` (facts of a file unlinked while open).
+    func anyHandle(of ino: InodeNumber) -> FileHandle? {
+        state.withLock { s in s.files.values.first { $0.ino == ino } }
     }
 
     /// The writing handles open on `ino`.

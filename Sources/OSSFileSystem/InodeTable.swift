@@ -63,18 +63,20 @@ final class InodeTable: Sendable {
         }
     }
 
-    /// Drops `count` lookups; the record goes when none remain (the root stays).
-    func forget(_ ino: InodeNumber, count: UInt64) {
-        guard ino != InodeTable.root else { return }
-        state.withLock { s in
-            guard var record = s.records[ino] else { return }
+    /// Drops `count` lookups; the record goes when none remain (the root stays). True when it went.
+    @discardableResult
+    func forget(_ ino: InodeNumber, count: UInt64) -> Bool {
+        guard ino != InodeTable.root else { return false }
+        return state.withLock { s in
+            guard var record = s.records[ino] else { return false }
             record.lookups = record.lookups > count ? record.lookups - count : 0
             if record.lookups == 0 {
                 s.records[ino] = nil
                 if let path = record.path, s.byPath[path] == ino { s.byPath[path] = nil }
-            } else {
-                s.records[ino] = record
+                return true
             }
+            s.records[ino] = record
+            return false
         }
     }
 

@@ -67,7 +67,8 @@ extension OSSFileSystem {
                     try await store.copyObject(from: key, to: key, replacing: WriteOptions(userMetadata: metadata))
                 }
             case .directory:
-                guard !path.isEmpty || !keys.prefix.isEmpty else { throw FSError(EPERM) }
+                // The bucket root has no object to carry attributes: accepted, not kept.
+                guard !path.isEmpty || !keys.prefix.isEmpty else { return }
                 let marker = keys.directoryPrefix(path)
                 if stat.hasMarker {
                     try await store.copyObject(from: marker, to: marker, replacing: WriteOptions(userMetadata: metadata))

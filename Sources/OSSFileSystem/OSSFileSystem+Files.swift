@@ -20,7 +20,8 @@ extension OSSFileSystem {
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
         let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, configuration: configuration)
         let handle = handles.add(FileHandle(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
-                                            metadata: stat.userMetadata ?? [:], contentType: stat.contentType))
+                                            metadata: stat.userMetadata ?? [:], contentType: stat.contentType,
+                                            openedSize: stat.size))
         return (handle, keepCache)
     }
 

@@ -36,12 +36,10 @@ extension OSSFileSystem {
             stat.linkTargetKey = targetKey
             stat.objectType = .symlink
         case .legacy(let text):
-            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
-            stat.etag = try await mappingErrors {
-                try await store.putObject(keys.objectKey(path), body: .bytes(Data(text.utf8)),
-                                          options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
+            stat.objectType = try await mappingErrors {
+                try await writeLegacyLink(path, text: text, metadata: metadata, replacing: false)
             }
-            stat.objectType = .normal
+            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
         }
         stat.userMetadata = metadata
         noteCreated(path, stat)
@@ -69,6 +67,7 @@ extension OSSFileSystem {
     public func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply {
         try requireWritable()
         let path = try await newChildPath(parent: parent, name: name)
+        if keys.directoryPrefix(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
         try await requireAbsent(path)
         let metadata = newObjectMetadata(mode: UInt32(S_IFDIR) | (mode & 0o7777))
         let etag = try await mappingErrors {
@@ -117,7 +116,7 @@ extension OSSFileSystem {
         let parentPath = try path(of: parent)
         if try await stat(parentPath).kind != .directory { throw FSError(ENOTDIR) }
         let path = KeyMapping.child(parentPath, name)
-        if keys.directoryPrefix(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
+        if keys.objectKey(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
         return path
     }
 

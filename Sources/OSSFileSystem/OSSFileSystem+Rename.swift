@@ -38,10 +38,10 @@ extension OSSFileSystem {
             if destination?.kind == .directory { throw FSError(EISDIR) }
             if let ino = inodes.inode(of: sourcePath) { try await flushWriters(of: ino) }
             try await mappingErrors {
-                if source.kind == .symlink, source.linkTargetKey != nil {
+                if source.kind == .symlink, source.linkText != nil {
                     try await rewriteLink(source, from: sourcePath, to: destinationPath)
                 } else {
-                    try await store.copyObject(from: keys.objectKey(sourcePath), to: keys.objectKey(destinationPath), replacing: nil)
+                    try await copyKey(from: sourcePath, to: destinationPath, objectType: source.objectType)
                 }
                 try await store.deleteObject(keys.objectKey(sourcePath))
             }
@@ -68,19 +68,20 @@ extension OSSFileSystem {
         }
     }
 
-    /// Puts a native link again at `to`, with the same readlink text (native or legacy there).
-    private func rewriteLink(_ link: NodeStat, from: String, to: String) async throws {
-        guard let text = link.linkText, let targetKey = link.linkTargetKey else { return }
+    /// Puts a link (native or legacy) again at `to`, with the same readlink text (native or legacy
+    /// there, as `ln -s` would choose), replacing what is there.
+    func rewriteLink(_ link: NodeStat, from: String, to: String) async throws {
+        guard let text = link.linkText else { return }
         var metadata = link.userMetadata ?? [:]
         metadata[SymlinkTarget.keptTextMetadata] = nil
         switch try SymlinkTarget.representation(text: text, linkPath: to, prefix: keys.prefix, mountPoint: configuration.mountPoint) {
         case .native(let newTarget, let kept):
+            metadata[PosixMetadata.mode] = nil
+            metadata[PosixMetadata.legacyLinkTarget] = nil
             if let kept { metadata[SymlinkTarget.keptTextMetadata] = SymlinkTarget.percentEncode(kept) }
             try await store.putSymlink(keys.objectKey(to), target: newTarget, options: WriteOptions(userMetadata: metadata))
         case .legacy(let text):
-            _ = targetKey
-            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
-            try await store.putObject(keys.objectKey(to), body: .bytes(Data(text.utf8)), options: WriteOptions(userMetadata: metadata))
+            _ = try await writeLegacyLink(to, text: text, metadata: metadata, replacing: true)
         }
     }
 
@@ -105,6 +106,8 @@ extension OSSFileSystem {
                     let info = try await store.getSymlink(object.key)
                     let link = NodeStat.link(path: oldPath, info: info, prefix: keys.prefix, mountPoint: configuration.mountPoint)
                     try await rewriteLink(link, from: oldPath, to: newPath)
+                } else if object.type == .appendable {
+                    try await copyKey(from: KeyMapping.child(from, rest), to: KeyMapping.child(to, rest), objectType: .appendable)
                 } else {
                     try await store.copyObject(from: object.key, to: destinationPrefix + rest, replacing: nil)
                 }

@@ -94,6 +94,29 @@ extension OSSFileSystem {
         }
     }
 
+    /// The full stat of a child a listing showed as `kind`: HEAD of the object (a file, or a
+    /// legacy link) or of the directory's marker. Keeps the listing's view when the HEAD finds nothing.
+    func listedEntryStat(_ path: String, kind: NodeKind) async throws -> NodeStat? {
+        switch kind {
+        case .file:
+            do {
+                let metadata = try await store.headObject(keys.objectKey(path))
+                return try await objectStat(path, metadata)
+            } catch where ErrnoMapping.isNoSuchKey(error) {
+                return nil
+            }
+        case .directory:
+            do {
+                let marker = try await store.headObject(keys.directoryPrefix(path))
+                return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+            } catch where ErrnoMapping.isNoSuchKey(error) {
+                return nil
+            }
+        case .symlink:
+            return nil
+        }
+    }
+
     /// A native link's stat from GetSymlink; nil when the link vanished meanwhile.
     func linkStat(_ path: String) async throws -> NodeStat? {
         do {
@@ -105,7 +128,7 @@ extension OSSFileSystem {
     }
 
     /// A regular object's stat: a file, or a legacy link when its mode metadata says S_IFLNK.
-    private func objectStat(_ path: String, _ metadata: ObjectMetadata) async throws -> NodeStat {
+    func objectStat(_ path: String, _ metadata: ObjectMetadata) async throws -> NodeStat {
         var stat = NodeStat(kind: .file, size: metadata.contentLength,
                             mtime: PosixMetadata.mtime(metadata.userMetadata) ?? metadata.lastModified,
                             etag: metadata.etag, userMetadata: metadata.userMetadata,
@@ -115,7 +138,10 @@ extension OSSFileSystem {
             return stat
         }
         let text: String
-        if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
+        if let kept = metadata.userMetadata[SymlinkTarget.keptTextMetadata].flatMap({ SymlinkTarget.percentDecode($0) }),
+           Int64(kept.utf8.count) == metadata.contentLength {
+            text = kept  // written by ossfuse beside the body: no GET
+        } else if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
             text = SymlinkTarget.percentDecode(kept) ?? kept
         } else {
             let body = try await store.getObject(keys.objectKey(path), range: nil)

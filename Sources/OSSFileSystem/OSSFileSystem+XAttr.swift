@@ -15,11 +15,11 @@ extension OSSFileSystem {
     static let maxMetadataBytes = 8192
 
     public func getxattr(_ ino: InodeNumber, name: String) async throws(FSError) -> Data {
+        // `ls -l` asks every entry for security.* / system.* attributes: answer without a request.
+        guard name.hasPrefix("user.") else { throw FSError(ENOTSUP) }
+        guard name.hasPrefix(Self.ossNamespace) || name.hasPrefix(Self.metaNamespace) else { throw FSError(ENODATA) }
         let stat = try await fullStat(try path(of: ino), facts: name.hasPrefix(Self.ossNamespace))
-        guard let value = xattrs(of: stat)[name] else {
-            if !name.hasPrefix("user.") { throw FSError(ENOTSUP) }
-            throw FSError(ENODATA)
-        }
+        guard let value = xattrs(of: stat)[name] else { throw FSError(ENODATA) }
         return Data(value.utf8)
     }
 

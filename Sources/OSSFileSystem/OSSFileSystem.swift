@@ -8,6 +8,23 @@ import OSSProtocol
 ///
 /// Consistency: local changes invalidate the caches at once; changes by other writers are seen after
 /// `attributeTimeout` (`negativeTimeout` for names that did not exist).
+///
+/// Behaviours worth stating to users (man page):
+/// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
+///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
+///   HEAD. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
+///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
+///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
+///   small regular files; a lookup answered by a HEAD (not from a fresh listing) shows the link.
+/// - A bucket holding both `a` and `a/` shows the file `a`.
+/// - Keys that are not POSIX names (`a//b`, `.`, `..`, a segment over 255 bytes) are hidden and
+///   logged once.
+/// - `ln -s` stores a native OSS link when the text resolves inside the mount, else a legacy link;
+///   texts over 4095 bytes, or whose target key would pass 1023 bytes, are ENAMETOOLONG.
+/// - Directory rename copies and deletes every key below, in parallel: not atomic.
+/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime`; a new file version's mtime is
+///   its Last-Modified. chmod of a bucket mount's root is accepted but not kept.
 public final class OSSFileSystem: FileSystemOperations {
     let store: any ObjectStore
     let configuration: MountConfiguration
@@ -46,8 +63,14 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     var listing: DirectoryListing {
-        DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                         parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) })
+        var head: (@Sendable (String, NodeKind) async throws -> NodeStat?)?
+        if configuration.statListedEntries {
+            head = { @Sendable [weak self] path, kind in try await self?.listedEntryStat(path, kind: kind) }
+        }
+        return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
+                                parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) },
+                                headStat: head,
+                                objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
 
     public func initialize() async {}
@@ -66,11 +89,17 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     public func forget(_ ino: InodeNumber, lookups: UInt64) {
-        inodes.forget(ino, count: lookups)
+        if inodes.forget(ino, count: lookups) { handles.contentChanged(ino) }
     }
 
     public func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double) {
-        let path = try path(of: ino)
+        guard let path = inodes.path(of: ino) else {
+            // Unlinked (or replaced) while open: fstat still answers from the handle.
+            guard let open = handles.anyHandle(of: ino) else { throw FSError(ENOENT) }
+            let stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: clock(), etag: nil,
+                                userMetadata: open.metadata)
+            return (attributes(ino, stat), configuration.attributeTimeout)
+        }
         var stat = try await stat(path)
         if let open = handles.liveSize(of: ino) { stat.size = open }
         return (attributes(ino, stat), configuration.attributeTimeout)

@@ -32,7 +32,9 @@ public enum SymlinkTarget {
                                       mountPoint: String) throws(FSError) -> SymlinkRepresentation {
         if text.isEmpty { throw FSError(ENOENT) }
         if text.utf8.count > maxTextBytes || text.utf8.contains(0) { throw FSError(ENAMETOOLONG) }
-        guard let resolved = resolve(text: text, linkPath: linkPath, mountPoint: mountPoint), !resolved.isEmpty else {
+        // No key names the bucket root, and OSS refuses keys starting with "\": keep those as text.
+        guard let resolved = resolve(text: text, linkPath: linkPath, mountPoint: mountPoint), !resolved.isEmpty,
+              !(prefix + resolved).hasPrefix("\\") else {
             return .legacy(text: text)
         }
         let key = prefix + resolved

@@ -31,15 +31,4 @@ public enum OSSOperation: String, Sendable, CaseIterable {
     case listMultipartUploads = "ListMultipartUploads"
     /// Anything else (answered with 501 NotImplemented / 405).
     case unsupported = "Unsupported"
-
-    /// True for operations that only read (anonymous access needs public-read or better).
-    var isRead: Bool {
-        switch self {
-        case .getObject, .headObject, .getObjectMeta, .getSymlink, .listObjects, .listObjectsV2,
-             .listParts, .listMultipartUploads:
-            return true
-        default:
-            return false
-        }
-    }
 }

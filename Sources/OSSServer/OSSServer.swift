@@ -5,6 +5,7 @@ import OSSProtocol
 
 /// The local OSS-compatible server: SwiftNIO HTTP/1.1 in front of `StorageEngine`.
 public final class OSSServer: Sendable {
+    /// What the server was created with.
     public let configuration: ServerConfiguration
 
     /// Creates a server; nothing happens until `run`.
@@ -25,6 +26,7 @@ public final class OSSServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
         let service = ServiceState(configuration: configuration, storage: storage, threadPool: threadPool)
         let handler = ConnectionHandler(service: service, dispatcher: Dispatcher(service: service))
+        let bodyTimeout = TimeAmount.seconds(Int64(configuration.bodyTimeoutSeconds))
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -33,6 +35,8 @@ public final class OSSServer: Sendable {
             .bind(host: configuration.host, port: configuration.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: bodyTimeout))
+                    try channel.pipeline.syncOperations.addHandler(BodyTimeoutHandler())
                     try channel.pipeline.syncOperations.addHandler(FileRegionCloser())
                     return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                         wrappingChannelSynchronously: channel,
@@ -66,6 +70,7 @@ public final class OSSServer: Sendable {
 
 /// A reason the server cannot start.
 public struct ServerStartError: Error, CustomStringConvertible {
+    /// What went wrong, in one sentence.
     public let description: String
     init(_ description: String) { self.description = description }
 }

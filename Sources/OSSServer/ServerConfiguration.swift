@@ -2,10 +2,13 @@
 public struct ServerConfiguration: Sendable {
     /// Directory holding the index and data files.
     public var root: String
-    /// Address to listen on; port 0 picks a free port.
+    /// Address to listen on.
     public var host: String
+    /// Port to listen on; 0 picks a free port.
     public var port: Int
+    /// The only access key id signatures are accepted for.
     public var accessKeyId: String
+    /// Its secret.
     public var accessKeySecret: String
     /// When set, requests may carry this STS token (`x-oss-security-token` / `security-token`).
     public var securityToken: String?
@@ -19,14 +22,17 @@ public struct ServerConfiguration: Sendable {
     public var region: String
     /// Whether to enforce the 15-minute clock skew and presign expiry.
     public var enforceTime: Bool
+    /// A request body that sends nothing for this many seconds is answered 400 RequestTimeout.
+    public var bodyTimeoutSeconds: Int
 
     /// Creates a configuration.
     public init(root: String, host: String = "127.0.0.1", port: Int = 0, accessKeyId: String, accessKeySecret: String,
                 securityToken: String? = nil, buckets: [String] = [], faultRate: Double = 0, latencyMilliseconds: Int = 0,
-                region: String = "cn-hangzhou", enforceTime: Bool = true) {
+                region: String = "cn-hangzhou", enforceTime: Bool = true, bodyTimeoutSeconds: Int = 60) {
         self.root = root; self.host = host; self.port = port; self.accessKeyId = accessKeyId
         self.accessKeySecret = accessKeySecret; self.securityToken = securityToken; self.buckets = buckets
         self.faultRate = faultRate; self.latencyMilliseconds = latencyMilliseconds; self.region = region
         self.enforceTime = enforceTime
+        self.bodyTimeoutSeconds = bodyTimeoutSeconds
     }
 }

@@ -2,11 +2,15 @@ import Foundation
 
 /// What a shell command run by the mount tests printed and how it ended.
 public struct CommandResult: Sendable, CustomStringConvertible {
+    /// Everything written to standard output.
     public var stdout: String
+    /// Everything written to standard error.
     public var stderr: String
     /// Exit status, or 128 + signal when it was killed (e.g. after the timeout).
     public var status: Int32
+    /// Whether the status is 0.
     public var succeeded: Bool { status == 0 }
+    /// Status and both outputs, for assertion messages.
     public var description: String { "status \(status)\nstdout: \(stdout)\nstderr: \(stderr)" }
 }
 
@@ -39,14 +43,19 @@ public enum MountCommand {
         let started = try start(executable, arguments, in: directory, environment: environment)
         let deadline = Date(timeIntervalSinceNow: timeout)
         while started.process.isRunning && Date() < deadline { usleep(10_000) }
-        if started.process.isRunning { kill(started.process.processIdentifier, SIGKILL) }
-        started.process.waitUntilExit()
+        if started.process.isRunning {
+            kill(started.process.processIdentifier, SIGKILL)
+            // Bounded: Foundation may never notice the end while a descendant holds its descriptors.
+            let killDeadline = Date(timeIntervalSinceNow: 10)
+            while started.process.isRunning && Date() < killDeadline { usleep(10_000) }
+        }
         return started.result()
     }
 
     /// A running program whose output goes to temporary files.
     public final class Started: @unchecked Sendable {
         // @unchecked: used from one test thread at a time.
+        /// The running program.
         public let process: Process
         let stdoutURL: URL
         let stderrURL: URL
@@ -55,14 +64,15 @@ public enum MountCommand {
             self.process = process; self.stdoutURL = stdoutURL; self.stderrURL = stderrURL
         }
 
-        /// Output so far (complete once the process exited).
+        /// Standard error so far (complete once the process exited).
         public var stderrText: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+        /// Standard output so far.
         public var stdoutText: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
 
         /// Output and status; call after the process exited.
         public func result() -> CommandResult {
-            let status: Int32 = process.terminationReason == .uncaughtSignal
-                ? 128 + process.terminationStatus : process.terminationStatus
+            let status: Int32 = process.isRunning ? 128 + SIGKILL
+                : process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
             let result = CommandResult(stdout: stdoutText, stderr: stderrText, status: status)
             try? FileManager.default.removeItem(at: stdoutURL)
             try? FileManager.default.removeItem(at: stderrURL)

@@ -6,11 +6,15 @@ import Foundation
 /// (`fusermount3 -u`, lazy as a fallback) so no mount or process is left behind.
 public final class MountedBucket: @unchecked Sendable {
     // @unchecked: a test drives one mount from one thread.
+    /// The OSS endpoint ossfuse talks to.
     public let endpoint: URL
+    /// The mounted bucket.
     public let bucket: String
     /// `BUCKET` or `BUCKET:/PREFIX` as passed to ossfuse.
     public let source: String
+    /// Credentials handed to ossfuse in its environment.
     public let accessKeyId: String
+    /// See `accessKeyId`.
     public let accessKeySecret: String
     /// The mount point (a fresh temporary directory).
     public let mountPoint: String
@@ -119,7 +123,9 @@ public final class MountedBucket: @unchecked Sendable {
 
 /// A mount helper failure, with ossfuse's own words.
 public struct MountError: Error, CustomStringConvertible {
+    /// The sentence.
     public var description: String
+    /// An error saying `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -145,5 +151,15 @@ public enum MountTable {
             if fields.count > 5 && fields[4] == path { return String(fields[5]) }
         }
         return nil
+    }
+}
+
+extension MountedBucket {
+    /// Mounts `bucket` of a running `ServerProcess` with its credentials.
+    public convenience init(server: ServerProcess, bucket: String? = nil, prefix: String? = nil,
+                            options: [String] = [], extraArguments: [String] = [], timeout: TimeInterval = 60) throws {
+        try self.init(endpoint: server.endpoint, bucket: bucket ?? server.buckets.first ?? "test", prefix: prefix,
+                      accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret,
+                      options: options, extraArguments: extraArguments, timeout: timeout)
     }
 }

@@ -17,9 +17,13 @@ public final class ServerProcess: @unchecked Sendable {
 
     /// Directory with the index and data files (removed on deinit when created here).
     public let root: URL
+    /// The access key id the server accepts (random per instance).
     public let accessKeyId: String
+    /// Its secret.
     public let accessKeySecret: String
+    /// Buckets created at start.
     public let buckets: [String]
+    /// Extra command-line arguments given to every start.
     public let extraArguments: [String]
     /// How long `start`/`restart` wait for the listening line.
     public let startTimeout: TimeInterval

@@ -36,12 +36,16 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Region reported by GetBucketLocation and GetBucketInfo.")
     var region: String = "cn-hangzhou"
 
+    @Option(name: .customLong("body-timeout"), help: "Seconds a request body may stall before 400 RequestTimeout.")
+    var bodyTimeout: Int = 60
+
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
     func validate() throws {
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
+        guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be positive.") }
         guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
         guard check || credentials != nil else {
             throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
@@ -74,7 +78,7 @@ struct ServerCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
             accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
-            latencyMilliseconds: latency, region: region)
+            latencyMilliseconds: latency, region: region, bodyTimeoutSeconds: bodyTimeout)
         try await OSSServer(configuration: configuration).run { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))

@@ -62,6 +62,7 @@ enum Daemonizer {
             _ = setsid()
             redirect(0, to: "/dev/null", flags: O_RDONLY)
             redirect(1, to: "/dev/null", flags: O_WRONLY)
+            closeInheritedDescriptors(keeping: fds[1])
             return ReadinessReporter(pipe: fds[1])
         }
         close(fds[1])
@@ -87,6 +88,20 @@ enum Daemonizer {
             printToStandardError(text + "\n")
         }
         exit(1)
+    }
+
+    /// Closes every descriptor above 2 but `keep`: whatever the starter left open (a supervisor's
+    /// "child ended" socket, a pipe it reads to EOF) must not be held open by the daemon.
+    private static func closeInheritedDescriptors(keeping keep: Int32) {
+        var open: [Int32] = []
+        if let dir = opendir("/proc/self/fd") {
+            while let entry = readdir(dir) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if let fd = Int32(name) { open.append(fd) }
+            }
+            closedir(dir)
+        }
+        for fd in open where fd > 2 && fd != keep { close(fd) }
     }
 
     /// Points `target` (0, 1 or 2) at `path`.

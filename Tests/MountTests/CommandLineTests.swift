@@ -124,16 +124,25 @@ final class CommandLineTests: MountTestCase {
         XCTAssertFalse(log.contains(server.accessKeySecret), "the secret leaked into the debug log")
     }
 
+    /// mount(8) runs mount.fuse3 with a fixed PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:...),
+    /// which runs `ossfuse` from it: link the built binary as /usr/local/bin/ossfuse unless one is
+    /// installed, and remove the link afterwards.
     func testMountThroughMountFuse3() throws {
+        let installed = "/usr/local/bin/ossfuse"
+        var linked = false
+        if !FileManager.default.fileExists(atPath: installed) {
+            try FileManager.default.createSymbolicLink(atPath: installed, withDestinationPath: MountCommand.ossfuseBinary.path)
+            linked = true
+        }
+        defer { if linked { try? FileManager.default.removeItem(atPath: installed) } }
         let passwd = scratch + "/passwd"
         try "\(server.accessKeyId):\(server.accessKeySecret)\n".write(toFile: passwd, atomically: true, encoding: .utf8)
         chmod(passwd, 0o600)
-        let path = MountCommand.binaryDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let result = try MountCommand.run("/bin/mount", ["-t", "fuse.ossfuse", server.bucket, mountPoint,
-                                                         "-o", "\(url),passwd_file=\(passwd),_netdev,nodev"],
-                                          environment: ["PATH": path], timeout: 120)
+                                                         "-o", "\(url),passwd_file=\(passwd),_netdev,nodev"], timeout: 120)
         XCTAssertEqual(result.status, 0, result.description)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint))
+        XCTAssertEqual(try MountCommand.shell("ln -s a b && readlink b", in: mountPoint).stdout, "a\n")
         try unmountAndWaitForDaemon()
     }
 
@@ -163,9 +172,16 @@ final class CommandLineTests: MountTestCase {
         for pid in try daemons() { kill(pid, SIGKILL) }
     }
 
-    /// ossfuse processes whose command line names this test's mount point.
+    /// Live ossfuse processes whose command line names this test's mount point.
     private func daemons() throws -> [pid_t] {
-        let result = try MountCommand.shell("pgrep -f -- \(MountCommand.quote("ossfuse .*" + mountPoint)) || true")
-        return result.stdout.split(separator: "\n").compactMap { pid_t($0) }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { return nil }
+            let argv = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard let program = argv.first, program.hasSuffix("/ossfuse") || program == "ossfuse",
+                  argv.contains(mountPoint) else { return nil }
+            return pid
+        }
     }
 }

@@ -52,6 +52,33 @@ import Testing
         #expect(try await h.entries("", on: other).first?.entry?.attributes.mode == UInt32(S_IFREG) | 0o600)
     }
 
+    /// `statListedEntries`: one HEAD per listed entry buys the stored modes and legacy links at once.
+    @Test(arguments: Backend.allCases)
+    func statListedEntriesShowsStoredAttributesFromTheListing(_ backend: Backend) async throws {
+        var configuration = Harness.defaultConfiguration
+        configuration.statListedEntries = true
+        let h = try await Harness(backend, configuration: configuration)
+        try await h.raw.putObject("f", body: .bytes(Data()), options: WriteOptions(userMetadata: ["mode": String(UInt32(S_IFREG) | 0o600)]))
+        try await h.raw.putObject("legacy", body: .bytes(Data("/etc/hostname".utf8)),
+                                  options: WriteOptions(userMetadata: ["mode": String(UInt32(S_IFLNK) | 0o777)]))
+        try await h.raw.putObject("d/", body: .bytes(Data()), options: WriteOptions(userMetadata: ["mode": String(UInt32(S_IFDIR) | 0o700)]))
+        try await h.raw.putObject("implicit/x", body: .bytes(Data()), options: WriteOptions())
+        try await h.raw.putSymlink("native", target: "f", options: WriteOptions())
+        h.store.reset()
+        let entries = try await h.entries("")
+        var modes: [String: UInt32] = [:]
+        for entry in entries { modes[entry.name] = entry.entry?.attributes.mode }
+        #expect(modes == ["d": UInt32(S_IFDIR) | 0o700, "f": UInt32(S_IFREG) | 0o600, "implicit": UInt32(S_IFDIR) | 0o755,
+                          "legacy": UInt32(S_IFLNK) | 0o777, "native": UInt32(S_IFLNK) | 0o777])
+        #expect(entries.first { $0.name == "legacy" }?.entry?.attributes.size == 13)
+        #expect(h.store.requests(.listObjects) == 1)
+        #expect(h.store.requests(.getSymlink) == 1)
+        #expect(h.store.requests(.headObject) == 4)
+        h.store.reset()
+        _ = try await h.entries("")
+        #expect(h.store.total == 0)
+    }
+
     @Test(arguments: Backend.allCases)
     func ownerOnlyChangesNeedTheOwner(_ backend: Backend) async throws {
         let h = try await Harness(backend)

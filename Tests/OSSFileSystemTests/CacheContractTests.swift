@@ -105,3 +105,20 @@ import Testing
         #expect(try await open() == false)
     }
 }
+
+/// Concurrent lookups of one unknown name share one HEAD and one probe.
+@Suite struct ConcurrentLookupTests {
+    @Test(arguments: Backend.allCases)
+    func burstOfLookupsSendsOneRequestPair(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.raw.putObject("shared", body: .bytes(Data("x".utf8)), options: WriteOptions())
+        let fs = h.fs
+        let inodes = try await withThrowingTaskGroup(of: InodeNumber.self) { group in
+            for _ in 0..<20 { group.addTask { try await fs.lookup(parent: 1, name: "shared").attributes.ino } }
+            return try await group.reduce(into: Set<InodeNumber>()) { $0.insert($1) }
+        }
+        #expect(inodes.count == 1)
+        #expect(h.store.requests(.headObject) == 1)
+        #expect(h.store.requests(.listObjects) == 1)
+    }
+}

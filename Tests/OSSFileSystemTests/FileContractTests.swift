@@ -95,6 +95,7 @@ import Testing
         _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("scratch".utf8))
         try await h.rm("tmp")
         #expect(try await h.fs.read(ino, handle: handle, offset: 0, size: 10) == Data("scratch".utf8))
+        #expect(try await h.fs.getattr(ino).0.size == 7)
         try await h.fs.release(ino, handle: handle)
         #expect(await errnoOf { _ = try await h.raw.headObject("tmp") } == -1)
         #expect(try await h.ls("") == [])

@@ -115,3 +115,29 @@ import Testing
         #expect(try await h.ls("", on: h.remount()) == ["final"])
     }
 }
+
+/// Directories larger than one listing page (1000 keys).
+@Suite struct LargeDirectoryContractTests {
+    @Test(arguments: Backend.allCases)
+    func listingAndRenamingMoreThanOnePage(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let names = (0..<1005).map { String(format: "f%04d", $0) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for chunk in stride(from: 0, to: names.count, by: 100) {
+                let slice = names[chunk..<min(chunk + 100, names.count)]
+                group.addTask {
+                    for name in slice { try await h.raw.putObject("big/" + name, body: .bytes(Data(name.utf8)), options: WriteOptions()) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await h.ls("big") == names)
+        #expect(h.store.requests(.listObjects) >= 2)
+        try await h.mv("big", "moved")
+        let other = h.remount()
+        #expect(try await h.ls("", on: other) == ["moved"])
+        #expect(try await h.ls("moved", on: other) == names)
+        #expect(try await h.readText("moved/f1004", on: other) == "f1004")
+        #expect(try await h.raw.listObjects(prefix: "big/", delimiter: nil, continuationToken: nil, maxKeys: 10).contents.isEmpty)
+    }
+}

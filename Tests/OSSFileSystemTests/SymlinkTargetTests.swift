@@ -30,6 +30,10 @@ import Testing
         Case(text: "../outside", link: "L", expected: .legacy(text: "../outside")),
         Case(text: "../../x", link: "a/L", expected: .legacy(text: "../../x")),
         Case(text: "..", link: "a/L", expected: .legacy(text: "..")),
+        // The mount root of a bucket mount, and keys OSS refuses ("\" first): legacy.
+        Case(text: ".", link: "L", expected: .legacy(text: ".")),
+        Case(text: "\\x", link: "L", expected: .legacy(text: "\\x")),
+        Case(text: ".", link: "d/L", expected: .native(targetKey: "d", keptText: ".")),
         // Prefix mounts: the key carries the prefix; climbing above the prefix leaves the mount.
         Case(text: "../img/a.jpg", link: "docs/L", prefix: "p/", expected: .native(targetKey: "p/img/a.jpg", keptText: "../img/a.jpg")),
         Case(text: "/mnt/oss/x", link: "docs/L", prefix: "p/q/", expected: .native(targetKey: "p/q/x", keptText: "/mnt/oss/x")),

@@ -26,7 +26,10 @@ final class ServerRobustnessTests: XCTestCase {
         XCTAssertGreaterThan(unavailable, 0, "some requests answered 503")
         XCTAssertGreaterThan(dropped, 0, "some connections dropped")
         // Faulted requests are counted (URLSession may resend after a drop); /_ossfuse never faults.
-        XCTAssertGreaterThanOrEqual(try server.stats()["GetObject"] ?? 0, 40)
+        let stats = try server.stats()
+        XCTAssertGreaterThanOrEqual(stats["GetObject"] ?? 0, 40)
+        XCTAssertEqual(stats["FaultsInjected"], stats["GetObject"], "every request was faulted")
+        XCTAssertEqual((stats["FaultsServiceUnavailable"] ?? 0) + (stats["FaultsDropped"] ?? 0), stats["FaultsInjected"])
     }
 
     func testFaultsNeverApplyHalfAnOperation() async throws {

@@ -197,3 +197,21 @@ def expect_100_continue(env):
     denied = s.recv(65536)
     s.close()
     check(denied.startswith(b"HTTP/1.1 403"), "unsigned: final answer at once, no 100: %r" % denied[:40])
+
+
+@test
+def stalled_body_is_request_timeout_and_stores_nothing(env):
+    """run.sh starts the server with --body-timeout 3."""
+    b, p = env.bucket(), unique("err")
+    key = p + "stalled"
+    req = oss2.http.Request("PUT", env.endpoint + "/x", headers={"Content-Type": "text/plain"})
+    oss2.Auth(env.ak, env.sk)._sign_request(req, env.bucket_name, key)
+    head = "PUT /%s/%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Length: 100\r\n" % (env.bucket_name, key, env.port)
+    head += "".join("%s: %s\r\n" % (k, v) for k, v in req.headers.items()) + "\r\n"
+    s = send_raw(env, head.encode() + b"only ten b")
+    s.settimeout(15)
+    answer = s.recv(65536)
+    s.close()
+    check(answer.startswith(b"HTTP/1.1 400"), "400: %r" % answer[:40])
+    check(b"<Code>RequestTimeout</Code>" in answer, "RequestTimeout")
+    expect_error(lambda: b.get_object(key), 404, "NoSuchKey")

@@ -143,3 +143,30 @@ def v2_sdk_multipart(env):
         bucket=env.bucket_name, key=key, upload_id=init.upload_id,
         complete_multipart_upload=oss.CompleteMultipartUpload(parts=parts)))
     eq(c.get_object(oss.GetObjectRequest(bucket=env.bucket_name, key=key)).body.read(), b"".join(data), "v2 body")
+
+
+@test
+def multipart_object_ranges_copies_and_part_copy_across_part_boundaries(env):
+    """A completed upload keeps its parts as separate data files: every read must stitch them."""
+    b, p = env.bucket(), unique("mp")
+    b.enable_crc = True
+    key = p + "seg"
+    parts = [os.urandom(100 * KIB + 3), os.urandom(100 * KIB + 5), os.urandom(1234)]
+    whole = b"".join(parts)
+    up = b.init_multipart_upload(key).upload_id
+    infos = [oss2.models.PartInfo(i, b.upload_part(key, up, i, d).etag) for i, d in enumerate(parts, 1)]
+    b.upload_part(key, up, 7, b"never completed")
+    b.complete_multipart_upload(key, up, infos)
+    eq(b.get_object(key).read(), whole, "whole body")
+    for first, last in [(0, 0), (100 * KIB, 100 * KIB + 10), (100 * KIB + 2, 200 * KIB + 9), (len(whole) - 5, len(whole) - 1),
+                        (50, len(whole) - 50)]:
+        eq(b.get_object(key, byte_range=(first, last)).read(), whole[first:last + 1], "range %d-%d" % (first, last))
+    b.copy_object(env.bucket_name, key, p + "copy")
+    b.delete_object(key)
+    eq(b.get_object(p + "copy").read(), whole, "copy survives the source's deletion")
+    up2 = b.init_multipart_upload(p + "pc").upload_id
+    r = b.upload_part_copy(env.bucket_name, p + "copy", (100 * KIB - 10, 200 * KIB + 20), p + "pc", up2, 1)
+    b.complete_multipart_upload(p + "pc", up2, [oss2.models.PartInfo(1, r.etag)])
+    eq(b.get_object(p + "pc").read(), whole[100 * KIB - 10:200 * KIB + 21], "UploadPartCopy across part files")
+    b.put_object(p + "copy", b"replaced")
+    eq(b.get_object(p + "copy").read(), b"replaced", "overwrite of a multipart object")

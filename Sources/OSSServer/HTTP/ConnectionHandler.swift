@@ -8,25 +8,30 @@ import OSSProtocol
 struct ConnectionHandler: Sendable {
     let service: ServiceState
     let dispatcher: Dispatcher
-    /// Body bytes an error answer may discard to keep the connection; beyond that it is closed.
-    static let drainLimit: Int64 = 8 << 20
+    /// Body bytes an error answer reads and discards first, so a client still sending its body
+    /// (without `Expect: 100-continue`) receives the answer instead of a reset; beyond that (more
+    /// than any object may be) the connection is closed.
+    static let drainLimit: Int64 = (5 << 30) + (1 << 20)
 
     func serve(_ channel: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         let loopback = Self.isLoopback(channel.channel.remoteAddress)
+        let files = OpenFileRegistry()
         try? await channel.executeThenClose { inbound, outbound in
             let stream = RequestStream(inbound)
             while let head = try await stream.nextHead() {
-                guard try await handle(head, stream: stream, outbound: outbound, loopback: loopback) else { return }
+                guard try await handle(head, stream: stream, outbound: outbound, loopback: loopback, files: files) else { return }
             }
         }
+        files.closeAll()
     }
 
     /// Answers one request; false when the connection must close.
     private func handle(_ head: HTTPRequestHead, stream: RequestStream,
-                        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, loopback: Bool) async throws -> Bool {
+                        outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, loopback: Bool,
+                        files: OpenFileRegistry) async throws -> Bool {
         var request = RequestContext(head: head, remoteIsLoopback: loopback)
         if request.rawPath.hasPrefix("/_ossfuse/") {
-            return try await finish(InternalEndpoints.answer(request, service: service), request, stream, outbound)
+            return try await finish(InternalEndpoints.answer(request, service: service), request, stream, outbound, files: files)
         }
         let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         var response: ServerResponse
@@ -58,6 +63,10 @@ struct ConnectionHandler: Sendable {
             response = try await dispatcher.dispatch(request, body: stream)
         } catch let error as ServerError {
             response = Self.errorResponse(error, request)
+        } catch is RequestBodyTimeout {
+            // The body stalled: answer and close without reading further.
+            return try await finish(Self.errorResponse(.requestTimeout, request), request, stream, outbound,
+                                    files: files, drain: false)
         } catch {
             response = Self.errorResponse(.internalError(String(describing: error)), request)
         }
@@ -66,12 +75,14 @@ struct ConnectionHandler: Sendable {
         }
         // A client waiting for 100 Continue gets the final answer at once and the connection closes
         // (its body is never read), instead of waiting for its Expect timeout.
-        return try await finish(response, request, stream, outbound, drain: !(expectsContinue && !stream.continueSent))
+        return try await finish(response, request, stream, outbound, files: files,
+                                drain: !(expectsContinue && !stream.continueSent))
     }
 
     /// Writes the answer; returns whether the connection stays open.
     private func finish(_ response: ServerResponse, _ request: RequestContext, _ stream: RequestStream,
-                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, drain: Bool = true) async throws -> Bool {
+                        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, files: OpenFileRegistry,
+                        drain: Bool = true) async throws -> Bool {
         let complete: Bool
         do {
             if stream.bodyComplete {
@@ -99,7 +110,11 @@ struct ConnectionHandler: Sendable {
             switch response.body {
             case .empty: break
             case .bytes(let buffer): parts.append(.body(.byteBuffer(buffer)))
-            case .file(let region): parts.append(.body(.fileRegion(region)))
+            case .files(let regions):
+                for region in regions {
+                    files.register(region.fileHandle)
+                    parts.append(.body(.fileRegion(region)))
+                }
             }
         } else {
             response.discard()

@@ -7,8 +7,6 @@ final class RequestStream {
     private var iterator: NIOAsyncChannelInboundStream<HTTPServerRequestPart>.AsyncIterator
     /// True once the current request's `.end` was read.
     private(set) var bodyComplete = true
-    /// Body bytes read so far for the current request.
-    private(set) var bytesRead: Int64 = 0
     /// Sends `100 Continue`; set for a request with `Expect: 100-continue`, run before the first
     /// body read, so a request refused before its body is needed gets its final answer at once.
     var sendContinue: (@Sendable () async throws -> Void)?
@@ -24,7 +22,6 @@ final class RequestStream {
         while let part = try await iterator.next() {
             if case .head(let head) = part {
                 bodyComplete = false
-                bytesRead = 0
                 sendContinue = nil
                 continueSent = false
                 return head
@@ -44,7 +41,6 @@ final class RequestStream {
         while let part = try await iterator.next() {
             switch part {
             case .body(let buffer):
-                bytesRead += Int64(buffer.readableBytes)
                 return buffer
             case .end:
                 bodyComplete = true

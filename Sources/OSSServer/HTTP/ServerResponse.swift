@@ -8,8 +8,8 @@ struct ServerResponse: Sendable {
     enum Body: Sendable {
         case empty
         case bytes(ByteBuffer)
-        /// A slice of a data file, sent with sendfile; the handle is closed once written.
-        case file(FileRegion)
+        /// Slices of data files sent one after another with sendfile; each handle is closed once written.
+        case files([FileRegion])
     }
 
     var status: HTTPResponseStatus
@@ -35,12 +35,12 @@ struct ServerResponse: Sendable {
         switch body {
         case .empty: return 0
         case .bytes(let buffer): return Int64(buffer.readableBytes)
-        case .file(let region): return Int64(region.readableBytes)
+        case .files(let regions): return regions.reduce(0) { $0 + Int64($1.readableBytes) }
         }
     }
 
     /// Closes the file of a body that will not be sent.
     func discard() {
-        if case .file(let region) = body { try? region.fileHandle.close() }
+        if case .files(let regions) = body { for region in regions { try? region.fileHandle.close() } }
     }
 }

@@ -27,26 +27,36 @@ struct BodyReceiver: Sendable {
     func receive(_ body: RequestStream, hashing: Bool = true) async throws -> WrittenData {
         let directory = service.storage.directory
         let writer = try await service.io { try DataFileWriter(directory: directory, hashing: hashing) }
+        // One batch is hashed and written on the thread pool while the next one arrives; batches
+        // are written strictly one after another (each write is awaited before the next starts).
+        var inFlight: Task<Void, Error>?
         do {
             var batch: [ByteBuffer] = []
             var batchSize = 0
+            var received: Int64 = 0
             while let chunk = try await body.nextChunk() {
                 batch.append(chunk)
                 batchSize += chunk.readableBytes
+                received += Int64(chunk.readableBytes)
+                if received > Self.maxObjectBytes { throw ServerError.entityTooLarge }
                 if batchSize >= Self.batchBytes {
                     let pending = batch
                     batch.removeAll(keepingCapacity: true)
                     batchSize = 0
-                    try await service.io { for buffer in pending { try writer.write(buffer) } }
-                    if writer.size > Self.maxObjectBytes { throw ServerError.entityTooLarge }
+                    try await inFlight?.value
+                    let service = self.service
+                    inFlight = Task { try await service.io { for buffer in pending { try writer.write(buffer) } } }
                 }
             }
+            try await inFlight?.value
+            inFlight = nil
             let pending = batch
             return try await service.io {
                 for buffer in pending { try writer.write(buffer) }
                 return try writer.finish()
             }
         } catch {
+            _ = try? await inFlight?.value
             writer.abandon()
             throw error
         }

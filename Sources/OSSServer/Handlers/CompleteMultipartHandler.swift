@@ -58,35 +58,25 @@ struct CompleteMultipartHandler: Sendable {
         }
     }
 
-    /// Concatenates the parts into a new data file (off the event loop) and commits the object.
+    /// Commits the object made of the parts' own data files (no bytes are copied; the parts were
+    /// fsynced when uploaded). Its CRC-64 is combined from the parts' CRCs.
     private func assemble(_ upload: UploadRecord, parts: [PartRecord], forbid: Bool) async throws -> ObjectRecord {
         let storage = service.storage
-        let directory = storage.directory
         return try await service.io {
-            let writer = try DataFileWriter(directory: directory, hashing: false)
-            let written: WrittenData
-            do {
-                for part in parts {
-                    guard let id = part.dataId else { continue }
-                    try writer.copy(path: directory.path(for: id), length: part.size, crc: part.crc64)
-                }
-                written = try writer.finish()
-            } catch {
-                writer.abandon()
-                throw error
-            }
-            var dataId: String? = written.id
-            if written.size == 0 {
-                directory.removeTemp(written.id)
-                dataId = nil
-            } else {
-                try storage.install(written)
+            var crc: UInt64 = 0
+            var size: Int64 = 0
+            var segments: [DataSegment] = []
+            for part in parts {
+                crc = CRC64.combine(crc, part.crc64, length2: part.size)
+                size += part.size
+                if let id = part.dataId, part.size > 0 { segments.append(DataSegment(id: id, size: part.size)) }
             }
             let record = ObjectRecord(
-                bucket: upload.bucket, key: upload.key, type: .multipart, size: written.size,
-                etag: Self.etag(parts), crc64: written.crc64, contentMD5: nil, lastModifiedMillis: currentMillis(),
+                bucket: upload.bucket, key: upload.key, type: .multipart, size: size,
+                etag: Self.etag(parts), crc64: crc, contentMD5: nil, lastModifiedMillis: currentMillis(),
                 acl: upload.acl, storageClass: upload.storageClass, standardHeaders: upload.standardHeaders,
-                userMetadata: upload.userMetadata, dataId: dataId, symlinkTarget: nil)
+                userMetadata: upload.userMetadata, dataId: nil, symlinkTarget: nil,
+                segments: segments.isEmpty ? nil : segments)
             try storage.completeUpload(id: upload.uploadId, record: record, forbidOverwrite: forbid)
             return record
         }

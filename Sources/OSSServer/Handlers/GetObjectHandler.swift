@@ -10,13 +10,19 @@ struct GetObjectHandler: Sendable {
     /// GET or HEAD of an object (through a symlink when the key is one).
     func get(_ request: RequestContext) async throws -> ServerResponse {
         let bucket = try service.bucket(request.bucket)
-        let opened = try await service.openForRead(request, bucket: bucket, key: request.key ?? "")
+        let standard = request.header("x-oss-range-behavior")?.lowercased() == "standard"
+        let rangeHeader = request.header("Range")
+        let isHead = request.method == .HEAD
+        let opened = try await service.openForRead(request, bucket: bucket, key: request.key ?? "") { size in
+            // Invalid ranges are answered after the checks below; open the whole object then.
+            guard !isHead, size > 0 else { return nil }
+            return ((try? RangeSpec.resolve(rangeHeader, size: size, standard: standard)) ?? nil) ?? 0...(size - 1)
+        }
         do {
             let content = opened.content
             let lastModified = ObjectResponseHeaders.lastModified(meta: opened.meta, content: content)
             try Preconditions.check({ request.header($0) }, etag: content.etag, lastModified: lastModified)
-            let standard = request.header("x-oss-range-behavior")?.lowercased() == "standard"
-            let range = try RangeSpec.resolve(request.header("Range"), size: content.size, standard: standard)
+            let range = try RangeSpec.resolve(rangeHeader, size: content.size, standard: standard)
             var headers = ObjectResponseHeaders.build(meta: opened.meta, content: content)
             ObjectResponseHeaders.applyOverrides(&headers, request: request)
             let slice = range ?? 0...(max(content.size, 1) - 1)
@@ -26,17 +32,33 @@ struct GetObjectHandler: Sendable {
                 status = .partialContent
                 headers.append(("Content-Range", "bytes \(range.lowerBound)-\(range.upperBound)/\(content.size)"))
             }
-            guard request.method != .HEAD, length > 0, let fd = opened.fd else {
+            guard request.method != .HEAD, length > 0, !opened.files.isEmpty else {
                 opened.close()
                 return ServerResponse(status: status, headers: headers, announcedLength: length)
             }
-            let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: fd)
-            let region = FileRegion(fileHandle: handle, readerIndex: Int(slice.lowerBound), endIndex: Int(slice.upperBound) + 1)
-            return ServerResponse(status: status, headers: headers, body: .file(region))
+            return ServerResponse(status: status, headers: headers, body: .files(Self.regions(opened.files, slice)))
         } catch {
             opened.close()
             throw error
         }
+    }
+
+    /// FileRegions covering the inclusive byte range `slice` of the concatenated files; files
+    /// outside the range are closed here.
+    static func regions(_ files: [OpenSegment], _ slice: ClosedRange<Int64>) -> [FileRegion] {
+        var regions: [FileRegion] = []
+        for file in files {
+            let start = max(slice.lowerBound, file.offset)
+            let end = min(slice.upperBound + 1, file.offset + file.size)
+            if start < end {
+                let handle = NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: file.fd)
+                regions.append(FileRegion(fileHandle: handle, readerIndex: Int(start - file.offset),
+                                          endIndex: Int(end - file.offset)))
+            } else {
+                file.close()
+            }
+        }
+        return regions
     }
 
     /// GetObjectMeta: the addressed object's own length, ETag, Last-Modified and CRC (for a link,

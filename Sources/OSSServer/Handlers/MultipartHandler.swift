@@ -47,7 +47,7 @@ struct MultipartHandler: Sendable {
         let sourceBucket = try service.bucket(source.bucket)
         let storage = service.storage
         let opened = try await service.io { try storage.openSource(bucket: source.bucket, key: source.key) }
-        defer { if let fd = opened.fd { close(fd) } }
+        defer { opened.files.forEach { $0.close() } }
         let record = opened.record
         try AccessPolicy.requireRead(request, bucket: sourceBucket, objectACL: record.acl)
         guard record.type != .appendable, record.type != .symlink else {
@@ -58,11 +58,15 @@ struct MultipartHandler: Sendable {
         let start = range?.lowerBound ?? 0
         let length = range.map { $0.upperBound - $0.lowerBound + 1 } ?? record.size
         let directory = storage.directory
-        let fd = opened.fd
+        let files = opened.files
         let written = try await service.io { () throws -> WrittenData in
             let writer = try DataFileWriter(directory: directory)
             do {
-                if let fd { try writer.copy(fd: fd, offset: start, length: length) }
+                for file in files {
+                    let from = max(start, file.offset)
+                    let to = min(start + length, file.offset + file.size)
+                    if from < to { try writer.copy(fd: file.fd, offset: from - file.offset, length: to - from) }
+                }
                 return try writer.finish()
             } catch {
                 writer.abandon()

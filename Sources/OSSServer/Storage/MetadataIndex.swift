@@ -17,6 +17,8 @@ final class MetadataIndex {
         try connection.execute("PRAGMA synchronous=NORMAL")
         try connection.execute("PRAGMA foreign_keys=OFF")
         try connection.execute(Self.schema)
+        // Stores made before multi-file objects existed: add the column (fails harmlessly if present).
+        try? connection.execute("ALTER TABLE objects ADD COLUMN segments TEXT")
     }
 
     private static let schema = """
@@ -26,7 +28,7 @@ final class MetadataIndex {
             bucket TEXT NOT NULL, key BLOB NOT NULL, type TEXT NOT NULL, size INTEGER NOT NULL,
             etag TEXT NOT NULL, crc64 INTEGER NOT NULL, content_md5 TEXT, mtime_ms INTEGER NOT NULL,
             acl TEXT NOT NULL, storage_class TEXT NOT NULL, headers TEXT NOT NULL, meta TEXT NOT NULL,
-            data_id TEXT, target BLOB, PRIMARY KEY(bucket, key)) WITHOUT ROWID;
+            data_id TEXT, target BLOB, segments TEXT, PRIMARY KEY(bucket, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS uploads(
             upload_id TEXT PRIMARY KEY NOT NULL, bucket TEXT NOT NULL, key BLOB NOT NULL,
             initiated_ms INTEGER NOT NULL, acl TEXT NOT NULL, storage_class TEXT NOT NULL,
@@ -73,7 +75,8 @@ final class MetadataIndex {
     // MARK: Objects
 
     private static let objectColumns = """
-        bucket, key, type, size, etag, crc64, content_md5, mtime_ms, acl, storage_class, headers, meta, data_id, target
+        bucket, key, type, size, etag, crc64, content_md5, mtime_ms, acl, storage_class, headers, meta, data_id, target,
+        segments
         """
 
     func object(bucket: String, key: String) throws -> ObjectRecord? {
@@ -87,7 +90,7 @@ final class MetadataIndex {
 
     /// Inserts or replaces the row for `record.bucket`/`record.key`.
     func upsertObject(_ record: ObjectRecord) throws {
-        try connection.run("INSERT OR REPLACE INTO objects(\(Self.objectColumns)) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        try connection.run("INSERT OR REPLACE INTO objects(\(Self.objectColumns)) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
             .text(record.bucket), .blob(Array(record.key.utf8)), .text(record.type.rawValue),
             .integer(record.size), .text(record.etag), .integer(Int64(bitPattern: record.crc64)),
             record.contentMD5.map { .text($0) } ?? .null, .integer(record.lastModifiedMillis),
@@ -95,6 +98,7 @@ final class MetadataIndex {
             .text(MetadataCoding.encode(record.standardHeaders)), .text(MetadataCoding.encode(record.userMetadata)),
             record.dataId.map { .text($0) } ?? .null,
             record.symlinkTarget.map { .blob(Array($0.utf8)) } ?? .null,
+            record.segments.map { .text(Self.encodeSegments($0)) } ?? .null,
         ])
     }
 
@@ -126,7 +130,16 @@ final class MetadataIndex {
             lastModifiedMillis: row.integer(7), acl: ObjectACL(rawValue: row.text(8) ?? "") ?? .default,
             storageClass: row.text(9) ?? "Standard", standardHeaders: MetadataCoding.decode(row.text(10)),
             userMetadata: MetadataCoding.decode(row.text(11)), dataId: row.text(12),
-            symlinkTarget: row.blob(13).map { String(decoding: $0, as: UTF8.self) })
+            symlinkTarget: row.blob(13).map { String(decoding: $0, as: UTF8.self) },
+            segments: row.text(14).map(Self.decodeSegments))
+    }
+
+    static func encodeSegments(_ segments: [DataSegment]) -> String {
+        (try? String(decoding: JSONEncoder().encode(segments), as: UTF8.self)) ?? "[]"
+    }
+
+    static func decodeSegments(_ text: String) -> [DataSegment] {
+        (try? JSONDecoder().decode([DataSegment].self, from: Data(text.utf8))) ?? []
     }
 
     // MARK: Data ids (consistency)
@@ -135,6 +148,9 @@ final class MetadataIndex {
     func referencedDataIds() throws -> Set<String> {
         var ids = Set<String>()
         try connection.query("SELECT data_id FROM objects WHERE data_id IS NOT NULL") { ids.insert($0.text(0) ?? "") }
+        try connection.query("SELECT segments FROM objects WHERE segments IS NOT NULL") { row in
+            for segment in Self.decodeSegments(row.text(0) ?? "[]") { ids.insert(segment.id) }
+        }
         try connection.query("SELECT data_id FROM parts WHERE data_id IS NOT NULL") { ids.insert($0.text(0) ?? "") }
         return ids
     }
@@ -144,6 +160,9 @@ final class MetadataIndex {
         var refs: [(id: String, size: Int64, growable: Bool)] = []
         try connection.query("SELECT data_id, size, type FROM objects WHERE data_id IS NOT NULL") { row in
             refs.append((row.text(0) ?? "", row.integer(1), row.text(2) == ObjectType.appendable.rawValue))
+        }
+        try connection.query("SELECT segments FROM objects WHERE segments IS NOT NULL") { row in
+            for segment in Self.decodeSegments(row.text(0) ?? "[]") { refs.append((segment.id, segment.size, false)) }
         }
         try connection.query("SELECT data_id, size FROM parts WHERE data_id IS NOT NULL") { row in
             refs.append((row.text(0) ?? "", row.integer(1), false))

@@ -25,8 +25,27 @@ struct ObjectRecord: Sendable, Equatable {
     var dataId: String?
     /// Decoded target key when `type == .symlink`.
     var symlinkTarget: String?
+    /// For a completed multipart upload: its parts' data files, in order (then `dataId` is nil).
+    /// Complete costs no copy; GET sends the files one after another.
+    var segments: [DataSegment]? = nil
 
     var lastModified: Date { Date(timeIntervalSince1970: Double(lastModifiedMillis) / 1000) }
+
+    /// Every data file this object owns.
+    var dataIds: [String] { (dataId.map { [$0] } ?? []) + (segments?.map(\.id) ?? []) }
+
+    /// The data files holding the bytes, in order, with their lengths.
+    var extents: [DataSegment] {
+        if let segments { return segments }
+        guard let dataId, type != .symlink else { return [] }
+        return [DataSegment(id: dataId, size: size)]
+    }
+}
+
+/// One data file of a multi-file object.
+struct DataSegment: Sendable, Equatable, Codable {
+    var id: String
+    var size: Int64
 }
 
 /// A bucket row.

@@ -63,8 +63,9 @@ extension StorageEngine {
         removed.forEach { directory.remove($0) }
     }
 
-    /// Completes an upload whose assembled data is installed under `record.dataId`: commits the
-    /// object and removes the upload, its parts and the replaced object's data in one transaction.
+    /// Completes an upload: commits the object, whose data files are (some of) the upload's part
+    /// files, and removes the upload and its rows in one transaction; then deletes the part files
+    /// the object does not use and the replaced object's data.
     func completeUpload(id: String, record: ObjectRecord, forbidOverwrite: Bool) throws {
         let removed: [String] = try lock.withLock {
             do {
@@ -73,15 +74,13 @@ extension StorageEngine {
                 return try index.connection.transaction {
                     let old = try index.object(bucket: record.bucket, key: record.key)
                     if old != nil && forbidOverwrite { throw ServerError.fileAlreadyExists }
-                    var ids = try index.parts(uploadId: id).compactMap(\.dataId)
+                    let used = Set(record.dataIds)
+                    var ids = try index.parts(uploadId: id).compactMap(\.dataId).filter { !used.contains($0) }
                     try index.deleteUpload(id: id)
                     try index.upsertObject(record)
-                    if let oldId = old?.dataId { ids.append(oldId) }
+                    ids += (old?.dataIds ?? []).filter { !used.contains($0) }
                     return ids
                 }
-            } catch {
-                directory.remove(record.dataId)
-                throw error
             }
         }
         removed.forEach { directory.remove($0) }

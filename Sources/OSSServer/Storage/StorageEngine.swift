@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOConcurrencyHelpers
 import OSSProtocol
 
@@ -6,13 +9,18 @@ import OSSProtocol
 /// Every method is synchronous and may block on disk; call it from the server's thread pool.
 /// A change commits its index row only after its data file is fsynced and in place, and removes the
 /// data it replaced only after the commit, so a crash never exposes half an object.
-// @unchecked: all mutable state (index, bucket cache) is only touched while holding `lock`.
+// @unchecked: the index is only touched while holding `lock`; the bucket cache has its own lock.
 final class StorageEngine: @unchecked Sendable {
     let directory: DataDirectory
     let index: MetadataIndex
     let lock = NIOLock()
-    /// Bucket rows by name; guarded by `lock`.
-    var bucketCache: [String: BucketRecord] = [:]
+    private let bucketBox = NIOLockedValueBox([String: BucketRecord]())
+    /// Bucket rows by name. Reads take only the box's own lock, so bucket lookups never wait for
+    /// a long storage operation; writes happen while holding `lock` too.
+    var bucketCache: [String: BucketRecord] {
+        get { bucketBox.withLockedValue { $0 } }
+        set { bucketBox.withLockedValue { $0 = newValue } }
+    }
 
     /// Opens the store at `root`; with `recover` (normal startup) removes temp files and
     /// data files no row references (left by a crash between rename and commit).
@@ -29,9 +37,9 @@ final class StorageEngine: @unchecked Sendable {
 
     // MARK: Buckets (served from memory; cheap enough for the event loop)
 
-    func bucket(_ name: String) -> BucketRecord? { lock.withLock { bucketCache[name] } }
+    func bucket(_ name: String) -> BucketRecord? { bucketBox.withLockedValue { $0[name] } }
 
-    func buckets() -> [BucketRecord] { lock.withLock { bucketCache.values.sorted { $0.name < $1.name } } }
+    func buckets() -> [BucketRecord] { bucketCache.values.sorted { $0.name < $1.name } }
 
     /// Creates the bucket; returns false when it already existed.
     @discardableResult
@@ -68,44 +76,60 @@ final class StorageEngine: @unchecked Sendable {
         try lock.withLock { try index.object(bucket: bucket, key: key) }
     }
 
-    /// Looks the object up and opens its data file in one step, so a concurrent overwrite cannot
-    /// remove the file in between. The descriptor (nil for empty objects and links) is the caller's.
-    func openObject(bucket: String, key: String) throws -> (record: ObjectRecord, fd: Int32?)? {
+    /// Looks the object up and opens its data files in one step, so a concurrent overwrite cannot
+    /// remove them in between. `wanted` says, from the row, which bytes will be read (nil: none);
+    /// only the data files holding them are opened. The descriptors are the caller's.
+    func openObject(bucket: String, key: String, wanted: (ObjectRecord) throws -> ClosedRange<Int64>? = { record in
+        record.size > 0 ? 0...(record.size - 1) : nil
+    }) throws -> (record: ObjectRecord, files: [OpenSegment])? {
         try lock.withLock {
             guard let record = try index.object(bucket: bucket, key: key) else { return nil }
-            guard let id = record.dataId, record.type != .symlink else { return (record, nil) }
-            return (record, try directory.openForReading(id))
+            guard record.type != .symlink, let range = try wanted(record) else { return (record, []) }
+            var files: [OpenSegment] = []
+            do {
+                var offset: Int64 = 0
+                for extent in record.extents {
+                    defer { offset += extent.size }
+                    guard extent.size > 0, offset <= range.upperBound, offset + extent.size > range.lowerBound else { continue }
+                    files.append(OpenSegment(fd: try directory.openForReading(extent.id), offset: offset, size: extent.size))
+                }
+            } catch {
+                files.forEach { $0.close() }
+                throw error
+            }
+            return (record, files)
         }
     }
 
     /// Commits `record` (its data, if any, must already be installed under `record.dataId`).
     /// Throws FileAlreadyExists when `forbidOverwrite` and the key exists; then the new data is removed.
     func commitObject(_ record: ObjectRecord, forbidOverwrite: Bool) throws {
-        let replaced: String? = try lock.withLock {
+        let replaced: [String] = try lock.withLock {
             do {
                 guard bucketCache[record.bucket] != nil else { throw ServerError.noSuchBucket(record.bucket) }
                 return try index.connection.transaction {
                     let old = try index.object(bucket: record.bucket, key: record.key)
                     if old != nil && forbidOverwrite { throw ServerError.fileAlreadyExists }
                     try index.upsertObject(record)
-                    return old?.dataId == record.dataId ? nil : old?.dataId
+                    let kept = Set(record.dataIds)
+                    return (old?.dataIds ?? []).filter { !kept.contains($0) }
                 }
             } catch {
-                directory.remove(record.dataId)
+                record.dataIds.forEach { directory.remove($0) }
                 throw error
             }
         }
-        directory.remove(replaced)
+        replaced.forEach { directory.remove($0) }
     }
 
     /// Deletes the row, then its data. Absent keys are fine (OSS answers 204 anyway).
     func deleteObject(bucket: String, key: String) throws {
-        let removed: String? = try lock.withLock {
-            guard let old = try index.object(bucket: bucket, key: key) else { return nil }
+        let removed: [String] = try lock.withLock {
+            guard let old = try index.object(bucket: bucket, key: key) else { return [] }
             try index.deleteObject(bucket: bucket, key: key)
-            return old.dataId
+            return old.dataIds
         }
-        directory.remove(removed)
+        removed.forEach { directory.remove($0) }
     }
 
     /// Changes an existing row in place (ACL, metadata edit); throws NoSuchKey when absent.
@@ -121,9 +145,15 @@ final class StorageEngine: @unchecked Sendable {
         }
     }
 
-    /// Gives an existing data file a second name (for CopyObject); returns the new id.
-    func linkData(_ id: String) throws -> String { try directory.link(id) }
-
     /// Installs a finished temp file as committed data.
     func install(_ written: WrittenData) throws { try directory.install(id: written.id) }
+}
+
+/// An open data file of an object being read: where its bytes start in the object and how many.
+struct OpenSegment: Sendable {
+    var fd: Int32
+    var offset: Int64
+    var size: Int64
+
+    func close() { _ = Glibc.close(fd) }
 }

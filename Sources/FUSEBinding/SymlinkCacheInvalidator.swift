@@ -1,0 +1,47 @@
+import CFuse3
+import Dispatch
+import Foundation
+import OSSFileSystem
+
+/// Keeps the kernel's symlink cache (FUSE_CAP_CACHE_SYMLINKS) from outliving the file system's
+/// own freshness rules.
+///
+/// The kernel keeps a cached link text in the inode's page cache and only drops it for regular
+/// files when attributes change, so a link replaced by another writer (same inode number, maybe
+/// same length and second) would be served stale forever. Whenever the file system re-reports a
+/// symlink inode the kernel may have cached (lookup after the entry timeout, getattr,
+/// readdirplus), its cached text is invalidated; the next `readlink` then asks the file system,
+/// which answers from its own cache within `attr_timeout`.
+///
+/// Notifications go through a serial dispatch queue, never a Swift pool thread: the kernel may
+/// block the writing thread on a page lock until some other request is answered.
+final class SymlinkCacheInvalidator: @unchecked Sendable {
+    // @unchecked: `known` is guarded by `lock`; `session` is set before the loop starts and
+    // cleared (after draining `queue`) only after it ended.
+    private let lock = NSLock()
+    private var known = Set<UInt64>()
+    private let queue = DispatchQueue(label: "ossfuse.fuse-notify")
+    private var session: OpaquePointer?
+
+    func attach(_ session: OpaquePointer) { queue.sync { self.session = session } }
+
+    /// Waits for queued notifications, then stops sending any.
+    func detach() { queue.sync { self.session = nil } }
+
+    /// Called with every attributes reply the kernel will see.
+    func observe(_ attributes: FileAttributes) {
+        guard attributes.mode & 0o170000 == 0o120000 else { return }  // S_IFMT, S_IFLNK
+        let ino = attributes.ino
+        let seenBefore = lock.withLock { !known.insert(ino).inserted }
+        guard seenBefore else { return }
+        queue.async {
+            guard let session = self.session else { return }
+            _ = fuse_lowlevel_notify_inval_inode(session, ino, 0, 0)
+        }
+    }
+
+    /// The kernel dropped (some of) its references to `ino`; it will be re-reported if still used.
+    func forget(_ ino: UInt64) {
+        _ = lock.withLock { known.remove(ino) }
+    }
+}

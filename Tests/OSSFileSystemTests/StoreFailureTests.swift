@@ -1,0 +1,47 @@
+import Foundation
+import OSSFileSystem
+import OSSProtocol
+import TestSupport
+import Testing
+
+/// Store failures become errno for the one operation they hit (in-memory store with injected faults).
+@Suite struct StoreFailureTests {
+    static func make() async throws -> (InMemoryObjectStore, OSSFileSystem, ManualClock) {
+        let memory = InMemoryObjectStore()
+        let clock = ManualClock()
+        let fs = OSSFileSystem(store: memory, configuration: Harness.defaultConfiguration, clock: { clock.now })
+        return (memory, fs, clock)
+    }
+
+    @Test func oneUnreadableLinkDoesNotFailTheListing() async throws {
+        let (memory, fs, _) = try await Self.make()
+        try await memory.putObject("f", body: .bytes(Data()), options: WriteOptions())
+        try await memory.putSymlink("l1", target: "f", options: WriteOptions())
+        try await memory.putSymlink("l2", target: "f", options: WriteOptions())
+        await memory.injectFailure(.getSymlink, OSSError(httpStatus: 403, code: "AccessDenied", message: "no"))
+        let handle = try await fs.opendir(1)
+        let entries = try await fs.readdir(1, handle: handle, offset: 0, limit: 100, plus: true)
+        #expect(entries.map(\.name) == [".", "..", "f", "l1", "l2"])
+        #expect(entries.dropFirst(3).allSatisfy { $0.entry?.attributes.mode == UInt32(S_IFLNK) | 0o777 })
+        // The link whose target could not be read asks again on readlink.
+        for entry in entries.dropFirst(3) {
+            #expect(try await fs.readlink(entry.entry!.attributes.ino) == "f")
+        }
+    }
+
+    @Test func transportAndAccessErrorsMapToErrno() async throws {
+        let (memory, fs, clock) = try await Self.make()
+        await memory.injectFailure(.headObject, TransportError(.timeout, "timed out"))
+        #expect(await errnoOf { _ = try await fs.lookup(parent: 1, name: "x") } == EIO)
+        clock.advance(10)
+        await memory.injectFailure(.headObject, OSSError(httpStatus: 403, code: "AccessDenied", message: "no"))
+        #expect(await errnoOf { _ = try await fs.lookup(parent: 1, name: "y") } == EACCES)
+        await memory.injectFailure(.putSymlink, OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "exists"))
+        #expect(await errnoOf { _ = try await fs.symlink(parent: 1, name: "z", target: "t", context: RequestContext()) } == EEXIST)
+        await memory.injectFailure(.listObjects, OSSError(httpStatus: 500, code: "InternalError", message: "boom"))
+        let handle = try await fs.opendir(1)
+        #expect(await errnoOf { _ = try await fs.readdir(1, handle: handle, offset: 0, limit: 10, plus: false) } == EIO)
+        // Nothing failed is remembered: the next listing works.
+        #expect(try await fs.readdir(1, handle: handle, offset: 0, limit: 10, plus: false).map(\.name) == [".", ".."])
+    }
+}

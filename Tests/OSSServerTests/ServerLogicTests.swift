@@ -1,0 +1,131 @@
+import Foundation
+import OSSProtocol
+@testable import OSSServer
+import XCTest
+
+/// Pure decision logic of the server, table-driven, without I/O.
+final class ServerLogicTests: XCTestCase {
+    func testRangeRulesOfOssProtocol25() throws {
+        // (header, standard, expected range or nil for "whole object", expect 416)
+        let cases: [(String?, Bool, ClosedRange<Int64>?, Bool)] = [
+            (nil, false, nil, false),
+            ("bytes=0-499", false, 0...499, false),
+            ("bytes=-500", false, 500...999, false),
+            ("bytes=500-", false, 500...999, false),
+            ("bytes=500-2000", false, nil, false),
+            ("bytes=500-2000", true, 500...999, false),
+            ("bytes=1000-2000", false, nil, false),
+            ("bytes=1000-2000", true, nil, true),
+            ("bytes=abc", false, nil, false),
+            ("bytes=abc", true, nil, true),
+            ("bytes=0-1,5-6", false, nil, false),
+            ("bytes=0-1,5-6", true, nil, true),
+            ("bytes=5-1", false, nil, false),
+            ("bytes=-2000", true, 0...999, false),
+            ("items=0-1", false, nil, false),
+        ]
+        for (header, standard, expected, fails) in cases {
+            do {
+                let range = try RangeSpec.resolve(header, size: 1000, standard: standard)
+                XCTAssertFalse(fails, "\(header ?? "nil") standard=\(standard) should be 416")
+                XCTAssertEqual(range, expected, "\(header ?? "nil") standard=\(standard)")
+            } catch let error as ServerError {
+                XCTAssertTrue(fails, "\(header ?? "nil") standard=\(standard): unexpected \(error)")
+                XCTAssertEqual(error.code, "InvalidRange")
+            }
+        }
+        XCTAssertThrowsError(try RangeSpec.resolve("bytes=0-", size: 0, standard: true))
+        XCTAssertNil(try RangeSpec.resolve("bytes=0-", size: 0, standard: false))
+    }
+
+    func testAddressingPathAndVirtualHosted() throws {
+        let exists: (String) -> Bool = { $0 == "bkt" }
+        func resolve(_ host: String, _ path: String) throws -> [String?] {
+            let r = try AddressResolver.resolve(hostName: host, rawPath: path, bucketExists: exists)
+            return [r.bucket, r.key]
+        }
+        XCTAssertEqual(try resolve("127.0.0.1", "/"), [nil, nil])
+        XCTAssertEqual(try resolve("127.0.0.1", "/bkt"), ["bkt", nil])
+        XCTAssertEqual(try resolve("127.0.0.1", "/bkt/"), ["bkt", nil])
+        XCTAssertEqual(try resolve("127.0.0.1", "/bkt/a%20b/c%2Bd"), ["bkt", "a b/c+d"])
+        XCTAssertEqual(try resolve("bkt.localhost", "/k"), ["bkt", "k"])
+        XCTAssertEqual(try resolve("bkt.127.0.0.1.nip.io", "/k/x"), ["bkt", "k/x"])
+        XCTAssertEqual(try resolve("other.localhost", "/bkt/k"), ["bkt", "k"], "unknown first label: path style")
+        XCTAssertEqual(try resolve("10.0.0.1", "/bkt/k"), ["bkt", "k"], "an IP is never a virtual host")
+        XCTAssertThrowsError(try resolve("127.0.0.1", "/bkt/%ZZ"))
+        XCTAssertThrowsError(try resolve("127.0.0.1", "/bkt/" + String(repeating: "k", count: 1024)))
+        XCTAssertThrowsError(try resolve("127.0.0.1", "/bkt//leading-slash"))
+    }
+
+    func testPreconditionsFollowHTTPSemantics() {
+        let etag = "\"ABC\""
+        let modified = Date(timeIntervalSince1970: 1_700_000_000)
+        let before = HTTPDate.rfc1123(modified.addingTimeInterval(-10))
+        let same = HTTPDate.rfc1123(modified)
+        func check(_ headers: [String: String]) -> String? {
+            do {
+                try Preconditions.check({ headers[$0] }, etag: etag, lastModified: modified)
+                return nil
+            } catch let error as ServerError {
+                return String(error.status)
+            } catch { return "other" }
+        }
+        XCTAssertNil(check(["if-match": "\"abc\""]), "ETag comparison ignores case and quotes")
+        XCTAssertEqual(check(["if-match": "\"XYZ\""]), "412")
+        XCTAssertNil(check(["if-match": "*"]))
+        XCTAssertEqual(check(["if-none-match": "\"ABC\""]), "304")
+        XCTAssertEqual(check(["if-modified-since": same]), "304")
+        XCTAssertNil(check(["if-modified-since": before]))
+        XCTAssertEqual(check(["if-unmodified-since": before]), "412")
+        XCTAssertNil(check(["if-unmodified-since": same]))
+        XCTAssertNil(check(["if-match": etag, "if-unmodified-since": before]), "If-Match wins over If-Unmodified-Since")
+        XCTAssertNil(check(["if-modified-since": "garbage"]), "unparseable dates are ignored")
+    }
+
+    func testListingSuccessorAndDelimiter() {
+        XCTAssertEqual(StorageEngine.successor(of: Array("a/".utf8)), Array("a0".utf8))
+        XCTAssertEqual(StorageEngine.successor(of: [0x61, 0xFF]), [0x62])
+        XCTAssertNil(StorageEngine.successor(of: [0xFF, 0xFF]))
+        XCTAssertEqual(StorageEngine.delimiterEnd(in: Array("p/a/b".utf8), from: 2, delimiter: Array("/".utf8)), 4)
+        XCTAssertNil(StorageEngine.delimiterEnd(in: Array("p/ab".utf8), from: 2, delimiter: Array("/".utf8)))
+        XCTAssertEqual(StorageEngine.delimiterEnd(in: Array("x--y--z".utf8), from: 0, delimiter: Array("--".utf8)), 3)
+    }
+
+    func testContinuationTokensRoundTripAnyKey() {
+        for key in ["", "a/b", "ü ✓", "ctrl\u{1}"] {
+            XCTAssertEqual(ListObjectsHandler.decodeToken(ListObjectsHandler.encodeToken(key)), key)
+        }
+        XCTAssertNil(ListObjectsHandler.decodeToken("zz"))
+        XCTAssertNil(ListObjectsHandler.decodeToken("abc"))
+    }
+
+    func testStorageListingPagesAndRollsUpPrefixes() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ossfuse-logic-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let storage = try StorageEngine(root: root.path)
+        try storage.createBucket("b")
+        for key in ["a/1", "a/2", "a/b/3", "b", "c/", "c/d", "é"] {
+            try storage.commitObject(ObjectRecord(
+                bucket: "b", key: key, type: .normal, size: 0, etag: "\"E\"", crc64: 0, contentMD5: nil,
+                lastModifiedMillis: 0, acl: .default, storageClass: "Standard", standardHeaders: [:], userMetadata: [:],
+                dataId: nil, symlinkTarget: nil), forbidOverwrite: false)
+        }
+        let top = try storage.list(bucket: "b", ListingQuery(delimiter: "/", maxKeys: 100))
+        XCTAssertEqual(top.commonPrefixes, ["a/", "c/"])
+        XCTAssertEqual(top.entries.map(\.key), ["b", "é"])
+        var seen: [String] = []
+        var after: String?
+        repeat {
+            let page = try storage.list(bucket: "b", ListingQuery(delimiter: "/", after: after, maxKeys: 1))
+            seen += page.commonPrefixes + page.entries.map(\.key)
+            after = page.nextMarker
+        } while after != nil
+        XCTAssertEqual(seen, ["a/", "b", "c/", "é"], "one item per page, prefixes never repeated")
+        let under = try storage.list(bucket: "b", ListingQuery(prefix: "a/", maxKeys: 2))
+        XCTAssertEqual(under.entries.map(\.key), ["a/1", "a/2"])
+        XCTAssertTrue(under.isTruncated)
+        XCTAssertEqual(under.nextMarker, "a/2")
+        XCTAssertThrowsError(try storage.list(bucket: "missing", ListingQuery()))
+        XCTAssertThrowsError(try storage.deleteBucket("b"), "a bucket with objects cannot be deleted")
+    }
+}
