@@ -66,7 +66,7 @@ extension OSSFileSystem {
         if let cached = cache.listing(path, now: now) { return cached }
         let cache = self.cache
         let generation = cache.generation
-        let (entries, marker) = try await mappingErrors {
+        let (entries, marker, _) = try await mappingErrors {
             try await listing.fetch(path) { cache.stale($0) }
         }
         cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)

@@ -8,7 +8,10 @@ extension OSSFileSystem {
         switch cache.lookup(path, now: clock()) {
         case .hit(let stat): return stat
         case .absent: throw FSError(ENOENT)
-        case .unknown: return try await refresh(path, shared: true)
+        case .unknown:
+            // A lookup joining one in flight for the same name is not a new miss.
+            if inflight.withLock({ $0[path] == nil }), let listed = try await answerFromBurstListing(path) { return listed }
+            return try await refresh(path, shared: true)
         }
     }
 
