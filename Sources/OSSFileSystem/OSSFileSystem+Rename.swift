@@ -26,6 +26,8 @@ extension OSSFileSystem {
         }
         if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
 
+        // Open writers are flushed first (the copy must carry their content), retargeted after.
+        let moved = writerInodes(at: sourcePath)
         switch source.kind {
         case .directory:
             if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
@@ -33,10 +35,11 @@ extension OSSFileSystem {
                 if destination.kind != .directory { throw FSError(ENOTDIR) }
                 try await removeEmptyDirectory(destinationPath)
             }
+            for ino in moved { try await flushWriters(of: ino) }
             try await renameDirectory(from: sourcePath, to: destinationPath)
         case .file, .symlink:
             if destination?.kind == .directory { throw FSError(EISDIR) }
-            if let ino = inodes.inode(of: sourcePath) { try await flushWriters(of: ino) }
+            for ino in moved { try await flushWriters(of: ino) }
             try await mappingErrors {
                 if source.kind == .symlink, source.linkText != nil {
                     try await rewriteLink(source, from: sourcePath, to: destinationPath)
@@ -55,6 +58,7 @@ extension OSSFileSystem {
             cache.invalidate(destinationPath)
         }
         cache.storeAbsent(sourcePath, now: clock())
+        try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
     }
 
