@@ -102,8 +102,12 @@ extension OSSFileSystem {
                 objects += page.contents
                 token = page.isTruncated ? page.nextContinuationToken : nil
             } while token != nil
-            log("rename \(sourcePrefix) -> \(destinationPrefix): \(objects.count) keys")
+            let label = "rename \(sourcePrefix) -> \(destinationPrefix)"
+            let started = Date()
+            log("\(label): \(objects.count) keys to copy")
+            let progress = ProgressLog(label + " copied", total: objects.count) { [weak self] in self?.log($0) }
             _ = try await boundedMap(objects, limit: configuration.parallelism) { [self] object in
+                defer { progress.step() }
                 let rest = object.key.dropBytePrefix(sourcePrefix)
                 if object.type == .symlink {
                     let oldPath = KeyMapping.child(from, rest), newPath = KeyMapping.child(to, rest)
@@ -116,11 +120,12 @@ extension OSSFileSystem {
                     try await store.copyObject(from: object.key, to: destinationPrefix + rest, replacing: nil)
                 }
             }
+            if objects.count > 1000 { log("\(label): deleting \(objects.count) old keys") }
             let keysToDelete = objects.map(\.key)
             for start in stride(from: 0, to: keysToDelete.count, by: 1000) {
                 try await store.deleteObjects(Array(keysToDelete[start..<min(start + 1000, keysToDelete.count)]))
             }
-            log("rename \(sourcePrefix) -> \(destinationPrefix): done")
+            log("\(label): done, \(objects.count) keys in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         }
     }
 }
