@@ -31,15 +31,20 @@ struct DirectoryListing: Sendable {
         stat.kind == .file && stat.objectType == .appendable && stat.userMetadata == nil && stat.size <= legacyCandidateMaxSize
     }
 
-    /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
-    /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
-    func fetch(_ path: String, previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool) {
+    /// The entries of the directory at `path`, whether its marker object exists, and whether the
+    /// listing is complete (false when more than `maxPages` pages of 1000 would be needed). `previous`
+    /// gives the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
+    func fetch(_ path: String, maxPages: Int = .max,
+               previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool, complete: Bool) {
         let dirPrefix = keys.directoryPrefix(path)
         var marker = false
         var files: [ListedEntry] = []
         var directories: [String] = []
         var token: String?
+        var pages = 0
         repeat {
+            if pages == maxPages { break }
+            pages += 1
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
             for object in page.contents {
                 if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
@@ -68,7 +73,7 @@ struct DirectoryListing: Sendable {
         }
         entries += try await headEntries(listedDirectories, directory: path)
         entries.sort { keyOrder($0.name, $1.name) }
-        return (entries, marker)
+        return (entries, marker, token == nil)
     }
 
     private func listedStat(_ object: ObjectSummary, previous: NodeStat?) -> NodeStat {

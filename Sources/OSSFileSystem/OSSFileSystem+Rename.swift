@@ -26,6 +26,8 @@ extension OSSFileSystem {
         }
         if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
 
+        // Open writers are flushed first (the copy must carry their content), retargeted after.
+        let moved = writerInodes(at: sourcePath)
         switch source.kind {
         case .directory:
             if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
@@ -33,10 +35,11 @@ extension OSSFileSystem {
                 if destination.kind != .directory { throw FSError(ENOTDIR) }
                 try await removeEmptyDirectory(destinationPath)
             }
+            for ino in moved { try await flushWriters(of: ino) }
             try await renameDirectory(from: sourcePath, to: destinationPath)
         case .file, .symlink:
             if destination?.kind == .directory { throw FSError(EISDIR) }
-            if let ino = inodes.inode(of: sourcePath) { try await flushWriters(of: ino) }
+            for ino in moved { try await flushWriters(of: ino) }
             try await mappingErrors {
                 if source.kind == .symlink, source.linkText != nil {
                     try await rewriteLink(source, from: sourcePath, to: destinationPath)
@@ -55,6 +58,7 @@ extension OSSFileSystem {
             cache.invalidate(destinationPath)
         }
         cache.storeAbsent(sourcePath, now: clock())
+        try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
     }
 
@@ -98,8 +102,12 @@ extension OSSFileSystem {
                 objects += page.contents
                 token = page.isTruncated ? page.nextContinuationToken : nil
             } while token != nil
-            log("rename \(sourcePrefix) -> \(destinationPrefix): \(objects.count) keys")
+            let label = "rename \(sourcePrefix) -> \(destinationPrefix)"
+            let started = Date()
+            log("\(label): \(objects.count) keys to copy")
+            let progress = ProgressLog(label + " copied", total: objects.count) { [weak self] in self?.log($0) }
             _ = try await boundedMap(objects, limit: configuration.parallelism) { [self] object in
+                defer { progress.step() }
                 let rest = object.key.dropBytePrefix(sourcePrefix)
                 if object.type == .symlink {
                     let oldPath = KeyMapping.child(from, rest), newPath = KeyMapping.child(to, rest)
@@ -112,11 +120,12 @@ extension OSSFileSystem {
                     try await store.copyObject(from: object.key, to: destinationPrefix + rest, replacing: nil)
                 }
             }
+            if objects.count > 1000 { log("\(label): deleting \(objects.count) old keys") }
             let keysToDelete = objects.map(\.key)
             for start in stride(from: 0, to: keysToDelete.count, by: 1000) {
                 try await store.deleteObjects(Array(keysToDelete[start..<min(start + 1000, keysToDelete.count)]))
             }
-            log("rename \(sourcePrefix) -> \(destinationPrefix): done")
+            log("\(label): done, \(objects.count) keys in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         }
     }
 }
