@@ -1,11 +1,10 @@
 import Foundation
 
-/// Progress lines for one long operation (a directory rename): a line every `every` items or
-/// `interval` seconds, whichever comes first. Thread-safe; lines go to the file system's logger.
+/// Progress lines for one long operation (a directory rename): a line at every multiple of `every`
+/// items, and one whenever `interval` seconds passed since the last line. Thread-safe; lines go to the file system's logger.
 final class ProgressLog: Sendable {
     private struct State {
         var done = 0
-        var lastCount = 0
         var lastTime: Date
     }
 
@@ -30,8 +29,7 @@ final class ProgressLog: Sendable {
         let line: String? = state.withLock { s in
             s.done += 1
             let now = Date()
-            guard s.done < total, s.done - s.lastCount >= every || now.timeIntervalSince(s.lastTime) >= interval else { return nil }
-            s.lastCount = s.done
+            guard s.done < total, s.done % every == 0 || now.timeIntervalSince(s.lastTime) >= interval else { return nil }
             s.lastTime = now
             return "\(label): \(s.done)/\(total) keys"
         }
