@@ -94,6 +94,12 @@ extension OSSClient {
                             etag: r.header("etag") ?? "")
     }
 
+    /// `ObjectStore` conformance: AppendObject, answering only the next append position.
+    public func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
+        let result: AppendResult = try await appendObject(key, position: position, body: body, options: options)
+        return result.nextPosition
+    }
+
     /// GetObjectACL.
     public func getObjectACL(_ key: String) async throws -> ObjectACL {
         let r = try await send(Call(operation: "GetObjectACL", method: "GET", key: key, query: [("acl", "")]))

@@ -16,10 +16,14 @@ final class AttributeCache: Sendable {
     }
 
     private struct Listing {
-        var entries: [ListedEntry]
-        var names: [String: Int]
+        var stats: [String: NodeStat]
+        /// The entries in key order, rebuilt after a local change.
+        var sorted: [ListedEntry]?
         var expires: Date
+        /// Until when a name missing from the listing is known not to exist (never, for a listing
+        /// cut short after a bounded number of pages).
         var negativeExpires: Date
+        var complete: Bool
     }
 
     private struct State {
@@ -50,8 +54,8 @@ final class AttributeCache: Sendable {
             guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
                 return .unknown
             }
-            if let index = listing.names[KeyMapping.name(of: path)] { return .hit(listing.entries[index].stat) }
-            return listing.negativeExpires > now ? .absent : .unknown
+            if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
+            return listing.complete && listing.negativeExpires > now ? .absent : .unknown
         }
     }
 
@@ -88,15 +92,19 @@ final class AttributeCache: Sendable {
     }
 
     /// Remembers the listing of `directory` and the attributes of each entry (unless a local change
-    /// happened since `generation`).
-    func storeListing(_ directory: String, entries: [ListedEntry], now: Date, ifGeneration generation: UInt64) {
-        let expires = now.addingTimeInterval(attributeTimeout)
-        var names: [String: Int] = [:]
-        for (index, entry) in entries.enumerated() { names[entry.name] = index }
+    /// happened since `generation`). A `complete` listing also answers "no such name" for
+    /// `negativeTimeout`; an incomplete one (cut after a bounded number of pages) answers only for
+    /// the names it holds and is never served to readdir.
+    func storeListing(_ directory: String, entries: [ListedEntry], now: Date, ifGeneration generation: UInt64? = nil,
+                      complete: Bool = true, timeout: Double? = nil) {
+        let expires = now.addingTimeInterval(timeout ?? attributeTimeout)
+        var stats: [String: NodeStat] = [:]
+        for entry in entries { stats[entry.name] = entry.stat }
         state.withLock { s in
-            guard generation == s.generation else { return }
-            s.listings[directory] = Listing(entries: entries, names: names, expires: expires,
-                                            negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)))
+            guard generation == nil || generation == s.generation else { return }
+            s.listings[directory] = Listing(stats: stats, sorted: entries, expires: expires,
+                                            negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)),
+                                            complete: complete)
             for entry in entries {
                 s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
             }
@@ -116,11 +124,33 @@ final class AttributeCache: Sendable {
     /// Number of cached entries (for tests).
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// The fresh listing of `directory`, if any.
+    /// The fresh complete listing of `directory`, if any.
     func listing(_ directory: String, now: Date) -> [ListedEntry]? {
         state.withLock { s in
-            guard let listing = s.listings[directory], listing.expires > now else { return nil }
-            return listing.entries
+            guard var listing = s.listings[directory], listing.complete, listing.expires > now else { return nil }
+            if let sorted = listing.sorted { return sorted }
+            let sorted = listing.stats.map { ListedEntry(name: $0.key, stat: $0.value) }.sorted { keyOrder($0.name, $1.name) }
+            listing.sorted = sorted
+            s.listings[directory] = listing
+            return sorted
+        }
+    }
+
+    /// A local create (`stat`) or removal (nil) of `path`: its own entry is replaced, and a cached
+    /// listing of its parent gains or loses the name instead of being dropped, so more lookups in
+    /// that directory (creating many files) still need no request.
+    func noteLocalChange(_ path: String, _ stat: NodeStat?, now: Date) {
+        state.withLock { s in
+            s.generation += 1
+            s.listings[path] = nil
+            s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(stat == nil ? negativeTimeout : attributeTimeout))
+            guard !path.isEmpty else { return }
+            let parent = KeyMapping.parent(of: path), name = KeyMapping.name(of: path)
+            guard var listing = s.listings[parent] else { return }
+            s.listings[parent] = nil  // no copy-on-write of the dictionary while it changes
+            listing.stats[name] = stat
+            listing.sorted = nil
+            s.listings[parent] = listing
         }
     }
 

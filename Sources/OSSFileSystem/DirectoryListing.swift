@@ -9,7 +9,8 @@ struct ListedEntry: Sendable, Equatable {
 
 /// Lists one directory (all pages, delimiter "/") and turns the answer into entries with their
 /// attributes ("stat from list"): no HEAD per entry. Links (`<Type>Symlink</Type>`) get their targets
-/// with GetSymlink, concurrently and bounded, so their size (readlink length) is right at once.
+/// with GetSymlink, and small `Appendable` objects (legacy links as ossfuse writes them) a HEAD,
+/// concurrently and bounded, so links show as links with the right size at once.
 struct DirectoryListing: Sendable {
     let store: any ObjectStore
     let keys: KeyMapping
@@ -19,16 +20,31 @@ struct DirectoryListing: Sendable {
     let hidden: @Sendable (String) -> Void
     /// With `statListedEntries`: the full stat of a listed child (a HEAD), nil when it vanished.
     let headStat: (@Sendable (_ path: String, _ kind: NodeKind) async throws -> NodeStat?)?
+    /// The full stat of a legacy-link candidate (a HEAD of the object), nil when it vanished.
+    let objectStat: @Sendable (_ path: String) async throws -> NodeStat?
 
-    /// The entries of the directory at `path`, and whether its marker object exists. `previous` gives
-    /// the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
-    func fetch(_ path: String, previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool) {
+    /// Appendable objects up to this size may be legacy links written by ossfuse (see
+    /// `OSSFileSystem.writeLegacyLink`): a listing HEADs them.
+    static let legacyCandidateMaxSize = Int64(SymlinkTarget.maxTextBytes)
+
+    static func isLegacyCandidate(_ stat: NodeStat) -> Bool {
+        stat.kind == .file && stat.objectType == .appendable && stat.userMetadata == nil && stat.size <= legacyCandidateMaxSize
+    }
+
+    /// The entries of the directory at `path`, whether its marker object exists, and whether the
+    /// listing is complete (false when more than `maxPages` pages of 1000 would be needed). `previous`
+    /// gives the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
+    func fetch(_ path: String, maxPages: Int = .max,
+               previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool, complete: Bool) {
         let dirPrefix = keys.directoryPrefix(path)
         var marker = false
         var files: [ListedEntry] = []
         var directories: [String] = []
         var token: String?
+        var pages = 0
         repeat {
+            if pages == maxPages { break }
+            pages += 1
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
             for object in page.contents {
                 if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
@@ -57,7 +73,7 @@ struct DirectoryListing: Sendable {
         }
         entries += try await headEntries(listedDirectories, directory: path)
         entries.sort { keyOrder($0.name, $1.name) }
-        return (entries, marker)
+        return (entries, marker, token == nil)
     }
 
     private func listedStat(_ object: ObjectSummary, previous: NodeStat?) -> NodeStat {
@@ -86,14 +102,18 @@ struct DirectoryListing: Sendable {
         return out
     }
 
-    /// Fills in the text of native links that do not have it yet (one GetSymlink each, bounded).
+    /// Fills in the text of native links that do not have it yet (one GetSymlink each) and HEADs the
+    /// legacy-link candidates (small Appendable objects), concurrently and bounded.
     private func resolveLinks(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
-        let pending = entries.indices.filter { entries[$0].stat.kind == .symlink && entries[$0].stat.linkText == nil }
+        let pending = entries.indices.filter {
+            (entries[$0].stat.kind == .symlink && entries[$0].stat.linkText == nil) || Self.isLegacyCandidate(entries[$0].stat)
+        }
         if pending.isEmpty { return entries }
-        let store = self.store, keys = self.keys, mountPoint = self.mountPoint
+        let store = self.store, keys = self.keys, mountPoint = self.mountPoint, objectStat = self.objectStat
         let resolved: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
             let path = KeyMapping.child(directory, entry.name)
             do {
+                if entry.stat.kind == .file { return try await objectStat(path) }
                 let info = try await store.getSymlink(keys.objectKey(path))
                 return NodeStat.link(path: path, info: info, prefix: keys.prefix, mountPoint: mountPoint,
                                      storageClass: entry.stat.storageClass)

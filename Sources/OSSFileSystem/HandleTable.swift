@@ -3,7 +3,7 @@ import Foundation
 /// One open file: reads go through its prefetcher, or through its staged copy when it writes.
 struct FileHandle: Sendable {
     var ino: InodeNumber
-    /// Path at open time (the staged copy uploads to this path's key).
+    /// The path whose key the staged copy uploads to (updated when the file is renamed while open).
     var path: String
     var prefetcher: Prefetcher?
     var staged: StagedFile?
@@ -24,7 +24,16 @@ final class HandleTable: Sendable {
         var pendingMetadata: [InodeNumber: [String: String]] = [:]
         var unlinked: Set<InodeNumber> = []
         var lastOpenETag: [InodeNumber: String] = [:]
+        var unstored: [InodeNumber: UnstoredFile] = [:]
         var next: HandleNumber = 1
+    }
+
+    /// A file created here whose object is not stored yet: its first upload creates it.
+    struct UnstoredFile: Sendable {
+        /// O_EXCL: the first upload must not replace an object another writer made meanwhile.
+        var exclusive: Bool
+        /// What lookups and getattr answer until then.
+        var stat: NodeStat
     }
 
     private let state = Locked(State())
@@ -46,6 +55,7 @@ final class HandleTable: Sendable {
             if !s.files.values.contains(where: { $0.ino == handle.ino }) {
                 s.pendingMetadata[handle.ino] = nil
                 s.unlinked.remove(handle.ino)
+                s.unstored[handle.ino] = nil
             }
             return handle
         }
@@ -73,6 +83,35 @@ final class HandleTable: Sendable {
 
     func takePending(_ ino: InodeNumber) -> [String: String] {
         state.withLock { $0.pendingMetadata.removeValue(forKey: ino) ?? [:] }
+    }
+
+    /// Records that `ino` was created here and is not stored yet.
+    func markUnstored(_ ino: InodeNumber, _ file: UnstoredFile) { state.withLock { $0.unstored[ino] = file } }
+    /// The not-yet-stored create of `ino`, if any.
+    func unstored(_ ino: InodeNumber) -> UnstoredFile? { state.withLock { $0.unstored[ino] } }
+    /// `ino`'s object exists now (or never will).
+    func markStored(_ ino: InodeNumber) { state.withLock { _ = $0.unstored.removeValue(forKey: ino) } }
+    /// Every file created here and not stored yet.
+    func unstoredFiles() -> [(InodeNumber, NodeStat)] {
+        state.withLock { s in s.unstored.map { ($0.key, $0.value.stat) } }
+    }
+
+    /// The writing handles open on `ino`, with their numbers.
+    func numberedWriters(of ino: InodeNumber) -> [(HandleNumber, FileHandle)] {
+        state.withLock { s in s.files.filter { $0.value.ino == ino && $0.value.staged != nil }.map { ($0.key, $0.value) } }
+    }
+
+    /// Every inode with a writing handle open.
+    func inodesWithWriters() -> Set<InodeNumber> {
+        state.withLock { s in Set(s.files.values.filter { $0.staged != nil }.map(\.ino)) }
+    }
+
+    /// Points handle `number` at `path` and its new staged copy (after a rename).
+    func retarget(_ number: HandleNumber, path: String, staged: StagedFile) {
+        state.withLock { s in
+            s.files[number]?.path = path
+            s.files[number]?.staged = staged
+        }
     }
 
     func markUnlinked(_ ino: InodeNumber) { state.withLock { _ = $0.unlinked.insert(ino) } }

@@ -66,11 +66,22 @@ extension OSSFileSystem {
         if let cached = cache.listing(path, now: now) { return cached }
         let cache = self.cache
         let generation = cache.generation
-        let (entries, marker) = try await mappingErrors {
+        let (entries, marker, _) = try await mappingErrors {
             try await listing.fetch(path) { cache.stale($0) }
         }
         cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
         if marker { cache.noteMarker(path) }
-        return entries
+        return withUnstoredFiles(entries, in: path)
+    }
+
+    /// `entries` plus the files created here in `directory` whose objects are not stored yet.
+    private func withUnstoredFiles(_ entries: [ListedEntry], in directory: String) -> [ListedEntry] {
+        let local = handles.unstoredFiles().compactMap { ino, stat -> ListedEntry? in
+            guard let path = inodes.path(of: ino), KeyMapping.parent(of: path).utf8.elementsEqual(directory.utf8) else { return nil }
+            return ListedEntry(name: KeyMapping.name(of: path), stat: stat)
+        }
+        if local.isEmpty { return entries }
+        let names = Set(entries.map(\.name))
+        return (entries + local.filter { !names.contains($0.name) }).sorted { keyOrder($0.name, $1.name) }
     }
 }

@@ -25,57 +25,68 @@ extension OSSFileSystem {
         return (handle, keepCache)
     }
 
-    /// O_CREAT: puts an empty object with forbid-overwrite first, so the name exists at once and
-    /// O_EXCL is atomic on the server (409 -> EEXIST). Without O_EXCL an existing file is opened.
+    /// O_CREAT: the file exists locally at once (lookups, getattr and readdir here see it) and its
+    /// object is created by the handle's first upload (flush/fsync/release): one PutObject per new
+    /// file, even when nothing is written (a 0-byte object). A name known to exist gives EEXIST at
+    /// once with O_EXCL, else the existing file is opened. With O_EXCL the first upload also carries
+    /// forbid-overwrite, so a name another writer made meanwhile is never replaced (close: EIO).
     public func create(parent: InodeNumber, name: String, mode: UInt32, flags: Int32,
                        context: RequestContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
         try requireWritable()
         let path = try await newChildPath(parent: parent, name: name)
-        let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777))
         do throws(FSError) {
             try await requireAbsent(path)
-            let etag = try await mappingErrors {
-                try await store.putObject(keys.objectKey(path), body: .bytes(Data()),
-                                          options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
-            }
-            let stat = NodeStat(kind: .file, size: 0, mtime: clock(), etag: etag, userMetadata: metadata, objectType: .normal)
-            noteCreated(path, stat)
-            let reply = entry(path, stat)
-            let handle = try await openForWriting(reply.attributes.ino, path: path, stat: stat, truncate: true,
-                                                  alreadyStored: true)
-            return (reply, handle)
         } catch where error.errno == EEXIST && flags & O_EXCL == 0 {
-            cache.invalidate(path)
-            let reply = entry(path, try await stat(path))
-            if reply.attributes.mode & UInt32(S_IFMT) == UInt32(S_IFDIR) {
-                forget(reply.attributes.ino, lookups: 1)
-                throw FSError(EISDIR)
-            }
-            do {
-                let opened = try await open(reply.attributes.ino, flags: flags, context: context)
-                return (reply, opened.handle)
-            } catch {
-                forget(reply.attributes.ino, lookups: 1)
-                throw error
-            }
+            return try await openExisting(path, flags: flags, context: context)
+        }
+        let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777))
+        let stat = NodeStat(kind: .file, size: 0, mtime: clock(), etag: nil, userMetadata: metadata, objectType: .normal)
+        let exclusive = flags & O_EXCL != 0
+        noteCreated(path, stat)
+        let reply = entry(path, stat)
+        let ino = reply.attributes.ino
+        handles.markUnstored(ino, .init(exclusive: exclusive, stat: stat))
+        do throws(FSError) {
+            let handle = try await openForWriting(ino, path: path, stat: stat, truncate: true, forbidOverwrite: exclusive)
+            return (reply, handle)
+        } catch {
+            handles.markStored(ino)
+            noteRemoved(path, directory: false)
+            forget(ino, lookups: 1)
+            throw error
+        }
+    }
+
+    /// O_CREAT without O_EXCL on an existing name: opens it (EISDIR for a directory).
+    private func openExisting(_ path: String, flags: Int32, context: RequestContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
+        let reply = entry(path, try await stat(path))
+        if reply.attributes.mode & UInt32(S_IFMT) == UInt32(S_IFDIR) {
+            forget(reply.attributes.ino, lookups: 1)
+            throw FSError(EISDIR)
+        }
+        do {
+            let opened = try await open(reply.attributes.ino, flags: flags, context: context)
+            return (reply, opened.handle)
+        } catch {
+            forget(reply.attributes.ino, lookups: 1)
+            throw error
         }
     }
 
     /// A writing handle: `truncate` starts from empty (dirty, so the empty content is uploaded),
-    /// `alreadyStored` from the object just put by create (clean), else from the existing content,
-    /// fetched only when needed. Parts written sequentially may upload in the background.
+    /// else from the existing content, fetched only when needed. Parts written sequentially may
+    /// upload in the background (with the options the final upload will use).
     func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool,
-                        alreadyStored: Bool = false) async throws(FSError) -> HandleNumber {
+                        forbidOverwrite: Bool = false) async throws(FSError) -> HandleNumber {
         var metadata = stat.userMetadata ?? [:]
         // The new version's mtime is its Last-Modified, unless setattr sets one meanwhile.
         metadata[PosixMetadata.mtime] = nil
-        let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
         let staged = try await mappingErrors {
-            let startEmpty = truncate && !alreadyStored
-            return try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
-                                  initialSize: startEmpty ? 0 : stat.size, loadExisting: !startEmpty)
+            try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
+                           initialSize: truncate ? 0 : stat.size, loadExisting: !truncate)
         }
-        staged.enableBackgroundUpload(options: options)
+        staged.enableBackgroundUpload(options: WriteOptions(userMetadata: metadata, contentType: stat.contentType,
+                                                            forbidOverwrite: forbidOverwrite))
         handles.contentChanged(ino)
         return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
                                       metadata: metadata, contentType: stat.contentType))
@@ -112,7 +123,10 @@ extension OSSFileSystem {
     public func release(_ ino: InodeNumber, handle: HandleNumber) async throws(FSError) {
         guard let open = handles.file(handle) else { throw FSError(EBADF) }
         defer {
+            let unstored = handles.unstored(open.ino) != nil
             _ = handles.remove(handle)
+            // A file created here whose upload never succeeded does not exist: forget the local view.
+            if unstored && handles.unstored(open.ino) == nil { cache.invalidate(open.path) }
             open.staged?.discard()
             open.prefetcher?.close()
         }
@@ -120,36 +134,41 @@ extension OSSFileSystem {
     }
 
     /// Uploads a handle's staged content when it holds unsaved writes; the upload's error is the
-    /// caller's (close/fsync fail). A file unlinked while open is not brought back.
+    /// caller's (close/fsync fail). A file unlinked while open is not brought back. The first upload
+    /// of a file created here creates its object (forbid-overwrite for O_EXCL).
     func upload(_ open: FileHandle) async throws(FSError) {
         guard let staged = open.staged, staged.isDirty, !handles.isUnlinked(open.ino) else { return }
         let now = clock()
         var metadata = open.metadata
         let pending = handles.takePending(open.ino)
         metadata.merge(pending) { $1 }
+        let unstored = handles.unstored(open.ino)
+        let options = WriteOptions(userMetadata: metadata, contentType: open.contentType,
+                                   forbidOverwrite: unstored?.exclusive ?? false)
+        let started = Date()
         let etag: String
         do {
-            etag = try await staged.upload(options: WriteOptions(userMetadata: metadata, contentType: open.contentType))
+            etag = try await staged.upload(options: options)
         } catch {
             handles.addPending(open.ino, pending)
-            let mapped = ErrnoMapping.fsError(error)
-            log("upload of \(keys.objectKey(open.path)) failed: \(error) -> \(mapped)")
+            var mapped = ErrnoMapping.fsError(error)
+            if unstored?.exclusive == true, ErrnoMapping.isAlreadyExists(error) {
+                // O_EXCL create, but another writer made the name meanwhile: theirs stays (every
+                // later upload of this handle is refused the same way).
+                log("upload of \(keys.objectKey(open.path)) refused: created with O_EXCL, the name exists now")
+                cache.invalidate(open.path)
+                mapped = FSError(EIO)
+            } else {
+                log("upload of \(keys.objectKey(open.path)) failed: \(error) -> \(mapped)")
+            }
             throw mapped
         }
+        handles.markStored(open.ino)
         handles.contentChanged(open.ino)
-        var path = open.path
-        if let current = inodes.path(of: open.ino), !current.utf8.elementsEqual(open.path.utf8) {
-            // Renamed while open: the staged copy went to the key it was opened with; move it on.
-            try await mappingErrors {
-                try await store.copyObject(from: keys.objectKey(open.path), to: keys.objectKey(current), replacing: nil)
-                try await store.deleteObject(keys.objectKey(open.path))
-            }
-            cache.invalidate(open.path)
-            path = current
-        }
+        logLargeUpload(open.path, size: staged.size, started: started)
         let stat = NodeStat(kind: .file, size: staged.size, mtime: PosixMetadata.mtime(metadata) ?? now, etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
-        noteCreated(path, stat)
+        noteCreated(open.path, stat)
     }
 
     /// Uploads every handle of `ino` holding unsaved writes (before a rename copies the object).

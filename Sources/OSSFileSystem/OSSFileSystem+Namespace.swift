@@ -29,19 +29,17 @@ extension OSSFileSystem {
         switch representation {
         case .native(let targetKey, let kept):
             if let kept { metadata[SymlinkTarget.keptTextMetadata] = SymlinkTarget.percentEncode(kept) }
-            try await mappingErrors {
+            try await creating(path) {
                 try await store.putSymlink(keys.objectKey(path), target: targetKey,
                                            options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
             }
             stat.linkTargetKey = targetKey
             stat.objectType = .symlink
         case .legacy(let text):
-            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
-            stat.etag = try await mappingErrors {
-                try await store.putObject(keys.objectKey(path), body: .bytes(Data(text.utf8)),
-                                          options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
+            stat.objectType = try await creating(path) {
+                try await writeLegacyLink(path, text: text, metadata: metadata, replacing: false)
             }
-            stat.objectType = .normal
+            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
         }
         stat.userMetadata = metadata
         noteCreated(path, stat)
@@ -56,7 +54,7 @@ extension OSSFileSystem {
         let path = try await newChildPath(parent: parent, name: name)
         try await requireAbsent(path)
         let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777))
-        let etag = try await mappingErrors {
+        let etag = try await creating(path) {
             try await store.putObject(keys.objectKey(path), body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
         }
@@ -72,12 +70,15 @@ extension OSSFileSystem {
         if keys.directoryPrefix(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
         try await requireAbsent(path)
         let metadata = newObjectMetadata(mode: UInt32(S_IFDIR) | (mode & 0o7777))
-        let etag = try await mappingErrors {
+        let etag = try await creating(path) {
             try await store.putObject(keys.directoryPrefix(path), body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
         }
         let stat = NodeStat.directory(mtime: clock(), marker: true, metadata: metadata, etag: etag)
         noteCreated(path, stat)
+        // Just created, so empty: lookups of new names in it need no request (for negative_timeout,
+        // as any "no such name" answer; readdir too, so other writers show after that time).
+        cache.storeListing(path, entries: [], now: clock(), timeout: min(configuration.negativeTimeout, configuration.attributeTimeout))
         return entry(path, stat)
     }
 
@@ -132,19 +133,30 @@ extension OSSFileSystem {
         throw FSError(EEXIST)
     }
 
+    /// Runs a store write that creates `path` with forbid-overwrite. EEXIST there means the caches
+    /// wrongly said "absent" (another writer made the name): they forget `path` and its parent's listing.
+    func creating<T>(_ path: String, _ body: () async throws -> T) async throws(FSError) -> T {
+        do {
+            return try await body()
+        } catch {
+            let mapped = ErrnoMapping.fsError(error)
+            if mapped.errno == EEXIST { cache.invalidate(path) }
+            throw mapped
+        }
+    }
+
     func newObjectMetadata(mode: UInt32) -> [String: String] {
         [PosixMetadata.mode: String(mode), PosixMetadata.mtime: PosixMetadata.format(clock())]
     }
 
     func noteCreated(_ path: String, _ stat: NodeStat) {
-        cache.invalidate(path)
-        cache.store(path, stat, now: clock())
+        cache.noteLocalChange(path, stat, now: clock())
     }
 
     func noteRemoved(_ path: String, directory: Bool) {
         inodes.detach(path)
-        if directory { cache.invalidateTree(path) } else { cache.invalidate(path) }
-        cache.storeAbsent(path, now: clock())
+        if directory { cache.invalidateTree(path) }
+        cache.noteLocalChange(path, nil, now: clock())
     }
 
     /// Writes a marker for `directory` when it was implicit and its last key just went, so removing

@@ -26,6 +26,8 @@ extension OSSFileSystem {
         }
         if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
 
+        // Open writers are flushed first (the copy must carry their content), retargeted after.
+        let moved = writerInodes(at: sourcePath)
         switch source.kind {
         case .directory:
             if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
@@ -33,15 +35,16 @@ extension OSSFileSystem {
                 if destination.kind != .directory { throw FSError(ENOTDIR) }
                 try await removeEmptyDirectory(destinationPath)
             }
+            for ino in moved { try await flushWriters(of: ino) }
             try await renameDirectory(from: sourcePath, to: destinationPath)
         case .file, .symlink:
             if destination?.kind == .directory { throw FSError(EISDIR) }
-            if let ino = inodes.inode(of: sourcePath) { try await flushWriters(of: ino) }
+            for ino in moved { try await flushWriters(of: ino) }
             try await mappingErrors {
-                if source.kind == .symlink, source.linkTargetKey != nil {
+                if source.kind == .symlink, source.linkText != nil {
                     try await rewriteLink(source, from: sourcePath, to: destinationPath)
                 } else {
-                    try await store.copyObject(from: keys.objectKey(sourcePath), to: keys.objectKey(destinationPath), replacing: nil)
+                    try await copyKey(from: sourcePath, to: destinationPath, objectType: source.objectType)
                 }
                 try await store.deleteObject(keys.objectKey(sourcePath))
             }
@@ -55,6 +58,7 @@ extension OSSFileSystem {
             cache.invalidate(destinationPath)
         }
         cache.storeAbsent(sourcePath, now: clock())
+        try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
     }
 
@@ -68,19 +72,20 @@ extension OSSFileSystem {
         }
     }
 
-    /// Puts a native link again at `to`, with the same readlink text (native or legacy there).
-    private func rewriteLink(_ link: NodeStat, from: String, to: String) async throws {
-        guard let text = link.linkText, let targetKey = link.linkTargetKey else { return }
+    /// Puts a link (native or legacy) again at `to`, with the same readlink text (native or legacy
+    /// there, as `ln -s` would choose), replacing what is there.
+    func rewriteLink(_ link: NodeStat, from: String, to: String) async throws {
+        guard let text = link.linkText else { return }
         var metadata = link.userMetadata ?? [:]
         metadata[SymlinkTarget.keptTextMetadata] = nil
         switch try SymlinkTarget.representation(text: text, linkPath: to, prefix: keys.prefix, mountPoint: configuration.mountPoint) {
         case .native(let newTarget, let kept):
+            metadata[PosixMetadata.mode] = nil
+            metadata[PosixMetadata.legacyLinkTarget] = nil
             if let kept { metadata[SymlinkTarget.keptTextMetadata] = SymlinkTarget.percentEncode(kept) }
             try await store.putSymlink(keys.objectKey(to), target: newTarget, options: WriteOptions(userMetadata: metadata))
         case .legacy(let text):
-            _ = targetKey
-            metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
-            try await store.putObject(keys.objectKey(to), body: .bytes(Data(text.utf8)), options: WriteOptions(userMetadata: metadata))
+            _ = try await writeLegacyLink(to, text: text, metadata: metadata, replacing: true)
         }
     }
 
@@ -97,23 +102,30 @@ extension OSSFileSystem {
                 objects += page.contents
                 token = page.isTruncated ? page.nextContinuationToken : nil
             } while token != nil
-            log("rename \(sourcePrefix) -> \(destinationPrefix): \(objects.count) keys")
+            let label = "rename \(sourcePrefix) -> \(destinationPrefix)"
+            let started = Date()
+            log("\(label): \(objects.count) keys to copy")
+            let progress = ProgressLog(label + " copied", total: objects.count) { [weak self] in self?.log($0) }
             _ = try await boundedMap(objects, limit: configuration.parallelism) { [self] object in
+                defer { progress.step() }
                 let rest = object.key.dropBytePrefix(sourcePrefix)
                 if object.type == .symlink {
                     let oldPath = KeyMapping.child(from, rest), newPath = KeyMapping.child(to, rest)
                     let info = try await store.getSymlink(object.key)
                     let link = NodeStat.link(path: oldPath, info: info, prefix: keys.prefix, mountPoint: configuration.mountPoint)
                     try await rewriteLink(link, from: oldPath, to: newPath)
+                } else if object.type == .appendable {
+                    try await copyKey(from: KeyMapping.child(from, rest), to: KeyMapping.child(to, rest), objectType: .appendable)
                 } else {
                     try await store.copyObject(from: object.key, to: destinationPrefix + rest, replacing: nil)
                 }
             }
+            if objects.count > 1000 { log("\(label): deleting \(objects.count) old keys") }
             let keysToDelete = objects.map(\.key)
             for start in stride(from: 0, to: keysToDelete.count, by: 1000) {
                 try await store.deleteObjects(Array(keysToDelete[start..<min(start + 1000, keysToDelete.count)]))
             }
-            log("rename \(sourcePrefix) -> \(destinationPrefix): done")
+            log("\(label): done, \(objects.count) keys in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
         }
     }
 }

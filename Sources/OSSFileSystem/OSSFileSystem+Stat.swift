@@ -5,10 +5,14 @@ extension OSSFileSystem {
     /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there.
     func stat(_ path: String) async throws(FSError) -> NodeStat {
         if path.isEmpty { return rootStat() }
+        if let local = unstoredStat(path) { return local }
         switch cache.lookup(path, now: clock()) {
         case .hit(let stat): return stat
         case .absent: throw FSError(ENOENT)
-        case .unknown: return try await refresh(path, shared: true)
+        case .unknown:
+            // A lookup joining one in flight for the same name is not a new miss.
+            if inflight.withLock({ $0[path] == nil }), let listed = try await answerFromBurstListing(path) { return listed }
+            return try await refresh(path, shared: true)
         }
     }
 
@@ -35,6 +39,14 @@ extension OSSFileSystem {
         }
         defer { inflight.withLock { if $0[path] == task { $0[path] = nil } } }
         return try await task.value
+    }
+
+    /// A file created here whose object is not stored yet (see `create`): the store knows nothing.
+    func unstoredStat(_ path: String) -> NodeStat? {
+        guard let ino = inodes.inode(of: path), let file = handles.unstored(ino) else { return nil }
+        var stat = file.stat
+        if let live = handles.liveSize(of: ino) { stat.size = live }
+        return stat
     }
 
     /// The stat of `path` if it is known to exist, without asking the store.
@@ -138,7 +150,10 @@ extension OSSFileSystem {
             return stat
         }
         let text: String
-        if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
+        if let kept = metadata.userMetadata[SymlinkTarget.keptTextMetadata].flatMap({ SymlinkTarget.percentDecode($0) }),
+           Int64(kept.utf8.count) == metadata.contentLength {
+            text = kept  // written by ossfuse beside the body: no GET
+        } else if metadata.contentLength == 0, let kept = metadata.userMetadata[PosixMetadata.legacyLinkTarget] {
             text = SymlinkTarget.percentDecode(kept) ?? kept
         } else {
             let body = try await store.getObject(keys.objectKey(path), range: nil)

@@ -12,8 +12,17 @@ import OSSProtocol
 /// Behaviours worth stating to users (man page):
 /// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
 ///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
-///   HEAD; a legacy (ossfs 1.x / s3fs) link seen only in a listing shows as a small regular file
-///   until then. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+///   HEAD. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
+///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
+///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
+///   small regular files; a lookup answered by a HEAD (not from a fresh listing) shows the link.
+/// - Lookup bursts: from the third lookup in one directory that needs the store within
+///   `attributeTimeout`, the directory is listed once (up to 10 pages of 1000) and later lookups
+///   are answered from that listing (listing facts: default modes, as above); a complete listing
+///   also answers "no such name" for `negativeTimeout`. A directory made by mkdir here starts with
+///   an empty complete listing for `negativeTimeout`: names other writers add to it meanwhile show
+///   after that time.
 /// - A bucket holding both `a` and `a/` shows the file `a`.
 /// - Keys that are not POSIX names (`a//b`, `.`, `..`, a segment over 255 bytes) are hidden and
 ///   logged once.
@@ -35,6 +44,8 @@ public final class OSSFileSystem: FileSystemOperations {
     private let hiddenKeys = Locked(Set<String>())
     /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
     let inflight = Locked([String: Task<NodeStat?, any Error>]())
+    /// Lookup misses per directory, and the listings they started.
+    let bursts: Locked<LookupBursts>
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
@@ -49,6 +60,7 @@ public final class OSSFileSystem: FileSystemOperations {
         self.clock = clock ?? { Date() }
         self.mountTime = self.clock()
         self.logSink = logger
+        self.bursts = Locked(LookupBursts(window: configuration.attributeTimeout))
     }
 
     func log(_ message: String) { logSink?(message) }
@@ -66,7 +78,8 @@ public final class OSSFileSystem: FileSystemOperations {
         }
         return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
                                 parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) },
-                                headStat: head)
+                                headStat: head,
+                                objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
 
     public func initialize() async {}

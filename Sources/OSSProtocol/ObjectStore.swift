@@ -59,6 +59,19 @@ public protocol ObjectStore: Sendable {
     @discardableResult
     func completeMultipartUpload(_ key: String, uploadId: String, parts: [UploadedPart], forbidOverwrite: Bool) async throws -> String
     func abortMultipartUpload(_ key: String, uploadId: String) async throws
+
+    /// AppendObject: `position` 0 creates an appendable object (`<Type>Appendable</Type>` in
+    /// listings, `options` applied); later appends add to its end. 409 `ObjectNotAppendable` when the
+    /// key holds another type, 409 `PositionNotEqualToLength` when `position` is not the current
+    /// length. Returns the next append position (the new length).
+    func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64
+}
+
+extension ObjectStore {
+    /// Stores that cannot append answer 501 NotImplemented (callers fall back to PutObject).
+    public func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
+        throw OSSError(httpStatus: 501, code: "NotImplemented", message: "AppendObject is not implemented by this store")
+    }
 }
 
 /// Failures below the OSS protocol: connection refused/reset, timeouts, local I/O.

@@ -8,13 +8,15 @@ public enum StoreOperation: String, Sendable, CaseIterable {
     case listObjects = "ListObjects", putSymlink = "PutSymlink", getSymlink = "GetSymlink"
     case initiateMultipartUpload = "InitiateMultipartUpload", uploadPart = "UploadPart"
     case completeMultipartUpload = "CompleteMultipartUpload", abortMultipartUpload = "AbortMultipartUpload"
+    case appendObject = "AppendObject"
 }
 
 /// A fast in-memory `ObjectStore` following OSS semantics (oss-protocol.md): symlinks followed one
 /// level on GET/HEAD (SymlinkTargetNotExist, InvalidTargetType), GetSymlink/NotSymlink,
 /// forbid-overwrite (409 FileAlreadyExists), CopyObject of a link copies the link, same-key copy
 /// edits metadata, listings in byte order with delimiter and paging, `x-oss-range-behavior: standard`
-/// ranges, multipart rules. It counts requests per operation and can inject failures.
+/// ranges, multipart rules, AppendObject (Appendable type, position rules; CopyObject of an
+/// appendable object to another key is refused as on OSS). It counts requests per operation and can inject failures.
 /// It only speeds up unit tests: the same contract suite also runs against `ossfuse-server`.
 public actor InMemoryObjectStore: ObjectStore {
     /// One stored object or link.
@@ -117,6 +119,9 @@ public actor InMemoryObjectStore: ObjectStore {
         try begin(.copyObject)
         try validate(key: destination)
         guard var object = objects[source] else { throw Self.noSuchKey(source) }
+        if object.type == .appendable && source != destination {
+            throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "The source object is appendable and cannot be copied.")
+        }
         if source != destination { try checkOverwrite(destination, metadata?.forbidOverwrite ?? false) }
         if let metadata {
             object.userMetadata = try validate(metadata: metadata.userMetadata)
@@ -241,6 +246,31 @@ public actor InMemoryObjectStore: ObjectStore {
     public func abortMultipartUpload(_ key: String, uploadId: String) async throws {
         try begin(.abortMultipartUpload)
         guard uploads.removeValue(forKey: uploadId) != nil else { throw Self.noSuchUpload }
+    }
+
+    /// Position 0 creates an Appendable object; appends keep its metadata. 409 ObjectNotAppendable for
+    /// other types, 409 PositionNotEqualToLength (with `NextAppendPosition`) for a wrong position.
+    public func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
+        try begin(.appendObject)
+        try validate(key: key)
+        let data = try read(body)
+        let existing = objects[key]
+        if let existing, existing.type != .appendable {
+            throw OSSError(httpStatus: 409, code: "ObjectNotAppendable", message: "The object is not appendable")
+        }
+        let length = Int64(existing?.data.count ?? 0)
+        guard position == length else {
+            throw OSSError(httpStatus: 409, code: "PositionNotEqualToLength",
+                           message: "Position is not equal to file length", extras: ["NextAppendPosition": String(length)])
+        }
+        let metadata = try validate(metadata: options.userMetadata)
+        var object = existing ?? StoredObject(data: Data(), type: .appendable, etag: "", lastModified: Self.now(),
+                                              userMetadata: metadata, contentType: options.contentType, storageClass: "Standard")
+        object.data += data
+        object.etag = Self.etag(object.data)
+        object.lastModified = Self.now()
+        objects[key] = object
+        return Int64(object.data.count)
     }
 
     /// Multipart uploads started and neither completed nor aborted.

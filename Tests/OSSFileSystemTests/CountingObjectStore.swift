@@ -53,6 +53,9 @@ final class CountingObjectStore: ObjectStore, @unchecked Sendable {
         count(.completeMultipartUpload)
         return try await base.completeMultipartUpload(key, uploadId: uploadId, parts: parts, forbidOverwrite: forbidOverwrite)
     }
+    func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
+        count(.appendObject); return try await base.appendObject(key, position: position, body: body, options: options)
+    }
     func abortMultipartUpload(_ key: String, uploadId: String) async throws {
         count(.abortMultipartUpload); try await base.abortMultipartUpload(key, uploadId: uploadId)
     }

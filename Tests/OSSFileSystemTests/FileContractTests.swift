@@ -27,9 +27,15 @@ import Testing
         // Another writer made the name after our negative lookup.
         #expect(await errnoOf { _ = try await h.lstat("g") } == ENOENT)
         try await h.raw.putObject("g", body: .bytes(Data("theirs".utf8)), options: WriteOptions())
-        #expect(await errnoOf {
-            _ = try await h.fs.create(parent: 1, name: "g", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: context)
-        } == EEXIST)
+        // The create is local until the first upload, which carries forbid-overwrite: close fails
+        // (EIO) and their object stays.
+        let (mine, mineHandle) = try await h.fs.create(parent: 1, name: "g", mode: UInt32(S_IFREG) | 0o644,
+                                                       flags: O_WRONLY | O_CREAT | O_EXCL, context: context)
+        _ = try await h.fs.write(mine.attributes.ino, handle: mineHandle, offset: 0, data: Data("mine".utf8))
+        #expect(await errnoOf { try await h.fs.flush(mine.attributes.ino, handle: mineHandle) } == EIO)
+        #expect(await errnoOf { try await h.fs.release(mine.attributes.ino, handle: mineHandle) } == EIO)
+        #expect(h.log.lines.contains { $0.contains("O_EXCL") })
+        #expect(try await h.raw.getObject("g", range: nil) == Data("theirs".utf8))
         let (entry, handle) = try await h.fs.create(parent: 1, name: "g", mode: UInt32(S_IFREG) | 0o644, flags: O_RDWR | O_CREAT, context: context)
         #expect(try await h.fs.read(entry.attributes.ino, handle: handle, offset: 0, size: 100) == Data("theirs".utf8))
         try await h.fs.release(entry.attributes.ino, handle: handle)
@@ -38,13 +44,20 @@ import Testing
     }
 
     @Test(arguments: Backend.allCases)
-    func newFileIsVisibleAtOnceAndTouchCostsOnePut(_ backend: Backend) async throws {
+    func newFileIsVisibleAtOnceAndStoredByOnePut(_ backend: Backend) async throws {
         let h = try await Harness(backend)
         _ = try await h.ino("")
         h.store.reset()
         let (entry, handle) = try await h.fs.create(parent: 1, name: "t", mode: UInt32(S_IFREG) | 0o600, flags: O_WRONLY | O_CREAT, context: RequestContext())
-        #expect(try await h.raw.headObject("t").contentLength == 0)
+        // Visible here at once (lookup, getattr, readdir); stored by the first upload.
+        #expect(try await h.lstat("t").mode == UInt32(S_IFREG) | 0o600)
+        #expect(try await h.ls("").contains("t"))
+        h.clock.advance(h.configuration.attributeTimeout + 1)
+        #expect(try await h.lstat("t").size == 0)
+        #expect(try await h.ls("").contains("t"))
+        await #expect(throws: OSSError.self) { try await h.raw.headObject("t") }
         try await h.fs.flush(entry.attributes.ino, handle: handle)
+        #expect(try await h.raw.headObject("t").contentLength == 0)
         try await h.fs.release(entry.attributes.ino, handle: handle)
         #expect(h.store.requests(.putObject) == 1)
         #expect(try await h.lstat("t", on: h.remount()).mode == UInt32(S_IFREG) | 0o600)

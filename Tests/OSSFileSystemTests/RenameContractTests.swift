@@ -66,6 +66,8 @@ import Testing
         try await h.mkdir("src", mode: 0o700)
         try await h.write("src/f", "1")
         try await h.raw.putObject("src/deep/er/g", body: .bytes(Data("2".utf8)), options: WriteOptions())
+        // Another writer's keys in a directory made here show after negative_timeout.
+        h.clock.advance(h.configuration.negativeTimeout + 1)
         try await h.ln("f", "src/rel")
         try await h.ln("../outside", "src/deep/up")
         try await h.raw.putSymlink("src/sdk", target: "src/f", options: WriteOptions())

@@ -60,7 +60,14 @@ public final class StagedFile: Sendable {
         let end = offset + Int64(data.count)
         let file = try await loaded(unlessCovered: offset..<end)
         try checkSpace(file, growingTo: end)
-        try file.write(data, at: offset)
+        do {
+            try file.write(data, at: offset)
+        } catch {
+            // A write that failed part way (ENOSPC) must not leave bytes past the logical end, where a
+            // later extension would show them instead of zeros.
+            try? state.withLock { state in if end > state.size { try file.truncate(to: state.size) } }
+            throw error
+        }
         let (background, size) = state.withLock { state in
             state.size = max(state.size, end)
             state.generation += 1

@@ -1,0 +1,64 @@
+import Foundation
+import OSSProtocol
+
+extension OSSFileSystem {
+    /// Writes a legacy link (ossfs 1.x / s3fs form: `x-oss-meta-mode` with S_IFLNK, body = text) with
+    /// AppendObject at position 0, so listings show it as `Appendable`, which marks it as a candidate
+    /// for a HEAD (see `DirectoryListing`): after a remount `ls -l` still sees a link. The text is
+    /// also kept in `x-oss-meta-ossfuse-target` when it fits, so one HEAD reads it.
+    ///
+    /// `replacing == false`: an existing key gives FileAlreadyExists (EEXIST). `replacing == true`: an
+    /// existing object is deleted first (AppendObject cannot overwrite). A store without
+    /// AppendObject gets a PutObject (a Normal object, seen as a link only on lookup).
+    /// Returns the stored object's type.
+    func writeLegacyLink(_ path: String, text: String, metadata: [String: String], replacing: Bool) async throws -> ObjectType {
+        let key = keys.objectKey(path)
+        var metadata = metadata
+        metadata[PosixMetadata.mode] = String(UInt32(S_IFLNK) | 0o777)
+        metadata[PosixMetadata.legacyLinkTarget] = nil
+        let encoded = SymlinkTarget.percentEncode(text)
+        metadata[SymlinkTarget.keptTextMetadata] = encoded.utf8.count <= Self.maxKeptLegacyBytes ? encoded : nil
+        let options = WriteOptions(userMetadata: metadata)
+        let body = UploadBody.bytes(Data(text.utf8))
+        for attempt in 0..<2 {
+            do {
+                _ = try await store.appendObject(key, position: 0, body: body, options: options)
+                return .appendable
+            } catch let error as OSSError where error.code == "ObjectNotAppendable" || error.code == "PositionNotEqualToLength" {
+                guard replacing, attempt == 0 else {
+                    throw OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "The object you specified already exists")
+                }
+                try await store.deleteObject(key)
+            } catch let error as OSSError where error.code == "NotImplemented" || error.httpStatus == 405 || error.httpStatus == 501 {
+                var put = options
+                put.forbidOverwrite = !replacing
+                try await store.putObject(key, body: body, options: put)
+                return .normal
+            }
+        }
+        throw OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "The object you specified already exists")
+    }
+
+    /// Largest percent-encoded text kept in metadata beside the body (user metadata is 8 KB in all).
+    static let maxKeptLegacyBytes = 2048
+
+    /// Copies the object at `from` to `to` (replacing it). CopyObject, except for an appendable
+    /// object, which OSS does not copy to another key: a legacy link is written again, any other
+    /// appendable object is read and put (as a Normal object).
+    func copyKey(from: String, to: String, objectType: ObjectType?) async throws {
+        let source = keys.objectKey(from), destination = keys.objectKey(to)
+        guard objectType == .appendable else {
+            try await store.copyObject(from: source, to: destination, replacing: nil)
+            return
+        }
+        let metadata = try await store.headObject(source)
+        let stat = try await objectStat(from, metadata)
+        if stat.kind == .symlink {
+            try await rewriteLink(stat, from: from, to: to)
+            return
+        }
+        let data = try await store.getObject(source, range: nil)
+        try await store.putObject(destination, body: .bytes(data),
+                                  options: WriteOptions(userMetadata: metadata.userMetadata, contentType: metadata.contentType))
+    }
+}

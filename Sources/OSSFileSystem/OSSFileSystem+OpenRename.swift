@@ -1,0 +1,48 @@
+import Foundation
+import OSSProtocol
+
+extension OSSFileSystem {
+    /// The inodes at or below `path` that have a writing handle open.
+    func writerInodes(at path: String) -> [InodeNumber] {
+        handles.inodesWithWriters().filter { ino in
+            guard let current = inodes.path(of: ino) else { return false }
+            return current.utf8.elementsEqual(path.utf8) || KeyMapping.isWithin(current, directory: path)
+        }
+    }
+
+    /// After a rename moved `moved` (flushed before the copy), points each of their writing handles
+    /// at the new key, so later writes upload there and never to the old name (which may hold a new
+    /// object by then). A handle with nothing unsaved starts again from the object at the new key;
+    /// one written to meanwhile keeps its content (copied locally).
+    func retargetWriters(of moved: [InodeNumber]) async throws(FSError) {
+        for ino in moved {
+            guard let path = inodes.path(of: ino) else { continue }
+            for (number, open) in handles.numberedWriters(of: ino) where !open.path.utf8.elementsEqual(path.utf8) {
+                guard let old = open.staged else { continue }
+                let options = WriteOptions(userMetadata: open.metadata, contentType: open.contentType)
+                let key = keys.objectKey(path)
+                let staged = try await mappingErrors {
+                    if !old.isDirty {
+                        return try StagedFile(store: store, key: key, configuration: configuration,
+                                              initialSize: old.size, loadExisting: true)
+                    }
+                    let copy = try StagedFile(store: store, key: key, configuration: configuration,
+                                              initialSize: 0, loadExisting: false)
+                    var offset: Int64 = 0
+                    let size = old.size
+                    while offset < size {
+                        let chunk = try await old.read(offset: offset, size: 8 << 20)
+                        if chunk.isEmpty { break }
+                        _ = try await copy.write(offset: offset, data: chunk)
+                        offset += Int64(chunk.count)
+                    }
+                    try await copy.truncate(to: size)
+                    return copy
+                }
+                staged.enableBackgroundUpload(options: options)
+                handles.retarget(number, path: path, staged: staged)
+                old.discard()
+            }
+        }
+    }
+}
