@@ -38,12 +38,18 @@ final class LoggingTests: MountTestCase {
         try await server.client().putObject("odd/./name", body: .bytes(Data("x".utf8)), options: WriteOptions())
     }
 
-    private let work = "mkdir d && printf x > d/f && ln -s f d/l && ls -l d odd > /dev/null && cat d/l > /dev/null"
+    /// Requests of every kind, a hidden key, a multipart upload (with the options below) and a
+    /// directory rename: every kind of note the file system logs but upload failures.
+    private let work = """
+        mkdir d && printf x > d/f && ln -s f d/l && ls -l d odd > /dev/null && cat d/l > /dev/null \
+        && head -c 2M /dev/zero > big && mv d renamed
+        """
+    private let multipart = "multipart_threshold=1M,part_size=512K"
 
     func testDebugLogFileHasEveryRequestAndTheFileSystemsNotesAndNoSecret() async throws {
         try await putHiddenKey()
         let logFile = scratch + "/ossfuse.log"
-        try backgroundMount(["-d", "-o", "log_file=\(logFile)"], work: work)
+        try backgroundMount(["-d", "-o", "log_file=\(logFile),\(multipart)"], work: work)
         let log = try String(contentsOfFile: logFile, encoding: .utf8)
         for operation in ["ListObjectsV2", "HeadObject", "PutObject", "PutSymlink", "GetObject"] {
             XCTAssertTrue(log.contains("debug: \(operation) key="), "\(operation) missing from the log:\n\(log)")
@@ -61,10 +67,12 @@ final class LoggingTests: MountTestCase {
     func testWithoutDebugTheLogFileHasTheNotesButNoRequestLines() async throws {
         try await putHiddenKey()
         let logFile = scratch + "/ossfuse.log"
-        try backgroundMount(["-o", "log_file=\(logFile)"], work: work)
+        try backgroundMount(["-o", "log_file=\(logFile),\(multipart)"], work: work)
         let log = try String(contentsOfFile: logFile, encoding: .utf8)
         XCTAssertTrue(log.contains("info: mounted") && log.contains("info: unmounted"), log)
-        XCTAssertTrue(log.contains("hidden key (not a valid POSIX name): odd/./"), log)
+        XCTAssertTrue(log.contains("info: hidden key (not a valid POSIX name): odd/./"), log)
+        XCTAssertTrue(log.contains("info: upload big: 2097152 bytes, 4 parts"), log)
+        XCTAssertTrue(log.contains("info: rename d/ -> renamed/: done, 3 keys"), log)
         XCTAssertFalse(log.contains("status="), "request lines without -d:\n\(log)")
         XCTAssertFalse(log.contains("debug:"), log)
     }
@@ -72,6 +80,7 @@ final class LoggingTests: MountTestCase {
     /// A background mount without log_file= has no terminal: it logs to syslog (/dev/log). The
     /// test plays the syslog daemon when the machine has none.
     func testBackgroundMountWithoutLogFileLogsToSyslog() async throws {
+        SyslogCapture.removeIfStale("/dev/log")
         guard !FileManager.default.fileExists(atPath: "/dev/log") else {
             throw XCTSkip("a syslog daemon owns /dev/log; this test reads the messages itself")
         }
@@ -109,11 +118,7 @@ final class SyslogCapture: @unchecked Sendable {
         self.path = path
         fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw MountError("cannot create a datagram socket") }
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
-            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
-        }
+        var address = Self.address(path)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
@@ -122,6 +127,29 @@ final class SyslogCapture: @unchecked Sendable {
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         Thread { [self] in drain() }.start()
+    }
+
+    private static func address(_ path: String) -> sockaddr_un {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        return address
+    }
+
+    /// Removes a socket left at `path` by a test that died before `stop()` (nobody receives on it).
+    static func removeIfStale(_ path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFSOCK else { return }
+        let probe = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        guard probe >= 0 else { return }
+        defer { close(probe) }
+        var address = address(path)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        if connected != 0 && errno == ECONNREFUSED { unlink(path) }
     }
 
     private func drain() {
