@@ -8,7 +8,7 @@ import errno, os, random
 
 from harness import Mount, Server, fault_count, md5
 
-CALLS = 150
+CALLS = 300
 
 
 def run(ctx, fig):
