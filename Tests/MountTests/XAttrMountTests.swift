@@ -61,6 +61,9 @@ final class XAttrMountTests: MountTestCase {
         let client = try server.client()
         let m = try mount()
         try sh(m, "printf data > f && setfattr -n user.meta.color -v blue f && setfattr -n user.meta.size -v XL f")
+        try sh(m, "mkdir dir && setfattr -n user.meta.owner -v carol dir")
+        let marker = try await client.headObject("dir/").userMetadata
+        XCTAssertEqual(marker["owner"], "carol", "a directory's metadata lives on its marker object")
         XCTAssertEqual(try sh(m, "getfattr --only-values -n user.meta.color f"), "blue")
         var stored = try await client.headObject("f").userMetadata
         XCTAssertEqual(stored["color"], "blue")
@@ -68,6 +71,7 @@ final class XAttrMountTests: MountTestCase {
         try m.remount()
         XCTAssertEqual(try sh(m, "getfattr --only-values -n user.meta.color f"), "blue")
         XCTAssertEqual(try sh(m, "cat f"), "data", "the data must survive a metadata change")
+        XCTAssertEqual(try sh(m, "getfattr --only-values -n user.meta.owner dir"), "carol")
 
         try sh(m, "setfattr -x user.meta.color f")
         stored = try await client.headObject("f").userMetadata
