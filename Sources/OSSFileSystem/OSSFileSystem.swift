@@ -28,7 +28,16 @@ import OSSProtocol
 ///   logged once.
 /// - `ln -s` stores a native OSS link when the text resolves inside the mount, else a legacy link;
 ///   texts over 4095 bytes, or whose target key would pass 1023 bytes, are ENAMETOOLONG.
-/// - Directory rename copies and deletes every key below, in parallel: not atomic.
+/// - A file created here (O_CREAT) exists in this mount at once, but its object only from the
+///   handle's first flush/fsync/close (one PutObject, a 0-byte one if nothing was written). With
+///   O_EXCL that upload carries forbid-overwrite: if another writer made the name meanwhile, theirs
+///   stays and close fails with EIO.
+/// - A file renamed while open for writing is flushed before the copy and keeps uploading to its
+///   new name; the old name is never written again.
+/// - Directory rename copies and deletes every key below, in parallel: not atomic. Appendable
+///   objects cannot be copied on OSS: links among them are written again, other appendable files
+///   are read and put (they become Normal objects).
+/// - Progress of directory renames and of multipart uploads at close goes to the logger.
 /// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime`; a new file version's mtime is
 ///   its Last-Modified. chmod of a bucket mount's root is accepted but not kept.
 public final class OSSFileSystem: FileSystemOperations {
