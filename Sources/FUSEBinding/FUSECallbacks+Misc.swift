@@ -67,8 +67,16 @@ extension FUSECallbacks {
     static func listxattr(_ req: fuse_req_t, _ ino: fuse_ino_t, _ size: Int) {
         let request = FUSERequest(req)
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
+            var names = try await fs.listxattr(ino)
+            // The kernel lets user.* attributes exist only on regular files and directories
+            // (fs/xattr.c): on a symlink it answers ENODATA itself and never asks. Offering names
+            // nobody can read would make `getfattr -h -d` print an error per name.
+            if names.contains(where: { $0.hasPrefix("user.") }),
+               let (attributes, _) = try? await fs.getattr(ino), attributes.mode & 0o170000 == 0o120000 {  // S_IFMT, S_IFLNK
+                names.removeAll { $0.hasPrefix("user.") }
+            }
             var list = Data()
-            for name in try await fs.listxattr(ino) {
+            for name in names {
                 list.append(contentsOf: Array(name.utf8))
                 list.append(0)
             }

@@ -1,8 +1,22 @@
 @preconcurrency import Glibc
+import Synchronization
 
-/// Minimal stderr logging for the binding (stderr is the log file once the daemon redirected it).
-enum FUSELog {
+/// The binding's own messages (replies dropped, requests unanswered at shutdown). They go to
+/// stderr until the CLI routes them into the mount's log (a log file or syslog), where a
+/// background mount's stderr would lose them.
+public enum FUSELog {
+    private static let destination = Mutex<(@Sendable (String) -> Void)?>(nil)
+
+    /// Sends every later message to `handler` instead of stderr.
+    public static func route(to handler: @escaping @Sendable (String) -> Void) {
+        destination.withLock { $0 = handler }
+    }
+
     static func error(_ message: String) {
-        fputs("ossfuse: \(message)\n", stderr)
+        if let handler = destination.withLock({ $0 }) {
+            handler(message)
+        } else {
+            fputs("ossfuse: \(message)\n", stderr)
+        }
     }
 }

@@ -143,6 +143,17 @@ public enum MountTable {
         return false
     }
 
+    /// The super options (last column) of `path`'s mountinfo line, e.g.
+    /// "rw,user_id=0,group_id=0,default_permissions,allow_other".
+    public static func superOptions(_ path: String) -> String? {
+        guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }
+        for line in table.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count > 5 && fields[4] == path, let last = fields.last { return String(last) }
+        }
+        return nil
+    }
+
     /// The mount options column of `path`'s mountinfo line (e.g. "rw,nosuid,nodev,noatime").
     public static func mountOptions(_ path: String) -> String? {
         guard let table = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return nil }

@@ -6,7 +6,8 @@ import OSSProtocol
 /// Builds the real object store (`OSSClient`) and checks it against the bucket before mounting.
 enum Backend {
     /// `quickCheck`: few retries, for the pre-mount check (an unreachable endpoint fails fast).
-    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink?,
+    /// One debug line per request goes to `log` when it logs debug lines (`-d`).
+    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink,
                           quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
         guard let endpoint = URL(string: settings.endpoint) else {
             throw MountSettingsError("url '\(settings.endpoint)' is not a valid URL")
@@ -18,8 +19,8 @@ enum Backend {
         configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
         configuration.maxConnections = max(settings.parallelism, 4)
         if quickCheck { configuration.maxRetries = 1 }
-        if let log {
-            configuration.log = { record in log.write(RequestLogLine.format(record)) }
+        if log.logs(.debug) {
+            configuration.log = { record in log.debug(RequestLogLine.format(record)) }
         }
         do {
             return try OSSClient(configuration: configuration)
@@ -57,13 +58,15 @@ enum Backend {
     }
 
     static func mountConfiguration(_ settings: MountSettings, mountPoint: String) -> MountConfiguration {
-        MountConfiguration(
+        var configuration = MountConfiguration(
             prefix: settings.prefix, attributeTimeout: settings.attributeTimeout,
             negativeTimeout: settings.negativeTimeout, uid: settings.uid, gid: settings.gid, umask: settings.umask,
             readOnly: settings.readOnly, parallelism: settings.parallelism,
             multipartThreshold: settings.multipartThreshold, partSize: settings.partSize,
             maxPrefetchBytes: settings.maxPrefetchBytes, stagingDirectory: settings.stagingDirectory,
             mountPoint: mountPoint)
+        configuration.statListedEntries = settings.statListedEntries
+        return configuration
     }
 }
 

@@ -1,12 +1,64 @@
 import Foundation
 @preconcurrency import Glibc
 
-/// Writes timestamped log lines to stderr (which is the log file when `log_file=` is given).
-/// Lines are written with one `write(2)` each, so concurrent loggers never interleave.
+/// Severity of a log line. Without `-d` a mount logs `info` and above (mount, unmount, the file
+/// system's notes: hidden keys, rename progress, upload failures); `-d` adds one `debug` line
+/// per OSS request.
+enum LogLevel: Int, Comparable, Sendable {
+    case debug, info, warning, error
+
+    static func < (lhs: LogLevel, rhs: LogLevel) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    var name: String {
+        switch self {
+        case .debug: "debug"
+        case .info: "info"
+        case .warning: "warning"
+        case .error: "error"
+        }
+    }
+
+    var syslogPriority: Int32 {
+        switch self {
+        case .debug: LOG_DEBUG
+        case .info: LOG_INFO
+        case .warning: LOG_WARNING
+        case .error: LOG_ERR
+        }
+    }
+}
+
+/// Where a mount's log goes, decided once when it starts: `log_file=` (stderr is pointed at the
+/// file, so libfuse's own messages land there too), else stderr in the foreground, else syslog
+/// (a background mount has no terminal; fstab mounts at boot log there). One `write(2)` or one
+/// syslog call per line, so concurrent loggers never interleave. Never given secrets: callers
+/// log operations, keys, statuses and request ids only.
 struct LogSink: Sendable {
+    enum Destination: Sendable, Equatable {
+        /// Descriptor 2: the terminal, or the log file after `attach(logFile:)`.
+        case standardError
+        case syslog
+    }
+
+    let destination: Destination
+    /// Lines below this level are dropped.
+    let threshold: LogLevel
+
+    /// The sink for `settings`; opens the log file (appending) or syslog as needed.
+    static func open(_ settings: MountSettings) throws(MountSettingsError) -> LogSink {
+        let threshold: LogLevel = settings.debug ? .debug : .info
+        if let logFile = settings.logFile {
+            try attach(logFile: logFile)
+            return LogSink(destination: .standardError, threshold: threshold)
+        }
+        if settings.foreground { return LogSink(destination: .standardError, threshold: threshold) }
+        SystemLog.open()
+        return LogSink(destination: .syslog, threshold: threshold)
+    }
+
     /// Sends stderr to `path` (appending), keeping it for the life of the process.
-    static func attach(logFile path: String) throws(MountSettingsError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    private static func attach(logFile path: String) throws(MountSettingsError) {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             throw MountSettingsError("cannot open log file \(path): \(String(cString: strerror(errno)))")
         }
@@ -14,9 +66,24 @@ struct LogSink: Sendable {
         close(fd)
     }
 
-    func write(_ message: String) {
-        let line = "\(Self.timestamp()) ossfuse: \(message)\n"
-        _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+    /// Whether `level` lines are written at all (so callers can skip formatting them).
+    func logs(_ level: LogLevel) -> Bool { level >= threshold }
+
+    func debug(_ message: String) { write(.debug, message) }
+    func info(_ message: String) { write(.info, message) }
+    func warning(_ message: String) { write(.warning, message) }
+    func error(_ message: String) { write(.error, message) }
+
+    func write(_ level: LogLevel, _ message: String) {
+        guard logs(level) else { return }
+        switch destination {
+        case .syslog:
+            SystemLog.write(level == .info || level == .debug ? message : "\(level.name): \(message)",
+                            priority: level.syslogPriority)
+        case .standardError:
+            let line = "\(Self.timestamp()) ossfuse[\(getpid())] \(level.name): \(message)\n"
+            _ = line.withCString { Glibc.write(2, $0, strlen($0)) }
+        }
     }
 
     private static func timestamp() -> String {

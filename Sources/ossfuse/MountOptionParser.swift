@@ -11,11 +11,20 @@ enum MountOptionParser {
         "dirsync", "loud", "silent", "auto_unmount",
     ]
 
+    /// Every unknown option is named in the one error (a typo in an fstab line shows all at once).
     static func apply(_ optionStrings: [String], to settings: inout MountSettings) throws(MountSettingsError) {
+        var unknown: [String] = []
         for string in optionStrings {
             for option in split(string) where !option.isEmpty {
-                try apply(option, to: &settings)
+                if try !apply(option, to: &settings) { unknown.append(option) }
             }
+        }
+        switch unknown.count {
+        case 0: return
+        case 1: throw MountSettingsError("unknown option '\(unknown[0])' (see ossfuse --help)")
+        default:
+            let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
+            throw MountSettingsError("unknown options \(names) (see ossfuse --help)")
         }
     }
 
@@ -34,7 +43,8 @@ enum MountOptionParser {
         return result
     }
 
-    private static func apply(_ option: String, to s: inout MountSettings) throws(MountSettingsError) {
+    /// Applies one option; false when it is unknown.
+    private static func apply(_ option: String, to s: inout MountSettings) throws(MountSettingsError) -> Bool {
         let pair = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
         let name = String(pair[0])
         let value = pair.count > 1 ? String(pair[1]) : nil
@@ -78,10 +88,11 @@ enum MountOptionParser {
             s.partSize = try size(name, try required())
             guard s.partSize >= 100 << 10 else { throw MountSettingsError("part_size must be at least 100K") }
         case "max_prefetch": s.maxPrefetchBytes = try size(name, try required())
+        case "stat_listed": try flag(); s.statListedEntries = true
         default:
-            if ignored.contains(name) || name.hasPrefix("x-") || name == "comment" { return }
-            throw MountSettingsError("unknown option '\(option)' (see ossfuse --help)")
+            return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"
         }
+        return true
     }
 
     private static func seconds(_ name: String, _ value: String) throws(MountSettingsError) -> Double {

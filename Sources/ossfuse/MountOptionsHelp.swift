@@ -1,5 +1,6 @@
 /// The MOUNT OPTIONS section of `--help`, grouped, with defaults (lines under 80 columns, so
-/// ArgumentParser does not re-wrap them).
+/// ArgumentParser does not re-wrap them). man/ossfuse.1 documents the same options: a mount test
+/// compares the two lists.
 enum MountOptionsHelp {
     static let text = """
     MOUNT OPTIONS (-o opt[,opt...], repeatable; default in brackets):
@@ -14,6 +15,9 @@ enum MountOptionsHelp {
      Caching and consistency
       attr_timeout=SECS     trust attributes, names, link texts [60]
       negative_timeout=SECS trust "no such file" [5]
+      stat_listed           HEAD every listed entry, so listings show stored
+                            modes, owners, mtimes, legacy links [off: no
+                            request per entry, defaults until looked up]
      Ownership and access
       uid=N  gid=N          owner of files without a stored one [mounting user]
       umask=OCTAL           removed from default permissions [022]
@@ -28,16 +32,22 @@ enum MountOptionsHelp {
       max_prefetch=SIZE     read-ahead memory per open file [256M]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
      Logging
-      log_file=FILE         append the log here [stderr with -f, else none]
+      log_file=FILE         append the log here [stderr with -f, else syslog]
+                            (info: mount, unmount, hidden keys, renames,
+                            upload failures; -d adds every OSS request)
      Accepted and ignored (mount(8), fstab)
       rw dev nodev suid nosuid exec noexec auto noauto user nouser users
-      _netdev nofail defaults async sync atime noatime relatime x-* comment=
+      owner group _netdev nofail defaults async sync dirsync atime noatime
+      relatime norelatime strictatime diratime nodiratime lazytime loud
+      silent auto_unmount default_permissions x-* comment=
 
     EXAMPLES:
       OSS_ACCESS_KEY_ID=... OSS_ACCESS_KEY_SECRET=... ossfuse bkt /mnt/oss
       ossfuse -f -d bkt:/photos /mnt/p -o url=http://127.0.0.1:9000
       mount -t fuse.ossfuse bkt /mnt/oss -o passwd_file=/etc/passwd-ossfuse
         (mount.fuse3 runs the `ossfuse` found on PATH)
+      an /etc/fstab line (mount /mnt/oss, or at boot):
+        bkt /mnt/oss fuse.ossfuse _netdev,allow_other,passwd_file=FILE,url=URL 0 0
       fusermount3 -u /mnt/oss
     """
 }

@@ -12,30 +12,36 @@ struct MountRunner {
     /// Returns the process exit status.
     func run() -> Int32 {
         FUSESession.blockTerminationSignals()
-        let log = LogSink()
+        let log: LogSink
+        do throws(MountSettingsError) { log = try LogSink.open(settings) } catch {
+            reporter.fail(error.description)
+            return 1
+        }
+        FUSELog.route { log.warning($0) }
         let session: FUSESession
         do throws(MountSettingsError) {
-            if let logFile = settings.logFile { try LogSink.attach(logFile: logFile) }
             let key = try AccessKeyLoader.load(bucket: settings.bucket, passwdFile: settings.passwdFile)
-            let requestLog = settings.debug ? log : nil
-            let checker = try Backend.makeStore(settings, key: key, log: requestLog, quickCheck: true)
+            let checker = try Backend.makeStore(settings, key: key, log: log, quickCheck: true)
             let settings = self.settings
             try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
-            let store = try Backend.makeStore(settings, key: key, log: requestLog)
+            let store = try Backend.makeStore(settings, key: key, log: log)
             let fileSystem = OSSFileSystem(store: store,
                                            configuration: Backend.mountConfiguration(settings, mountPoint: mountPoint),
-                                           logger: { log.write($0) })
+                                           logger: { log.info($0) })
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions)
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
         } catch {
+            // On the terminal (or to the waiting parent), and in the log: a boot-time fstab mount
+            // has no terminal.
+            if log.destination == .syslog || settings.logFile != nil { log.error(error.description) }
             reporter.fail(error.description)
             return 1
         }
         reporter.ready()
         if !settings.foreground { Daemonizer.detach(logFile: settings.logFile) }
-        log.write("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
+        log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
         let status = session.run()
-        log.write("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
+        log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
         return status < 0 ? 1 : 0
     }
 

@@ -32,6 +32,8 @@ struct MountSettings: Sendable, Equatable {
     var multipartThreshold: Int64 = 32 << 20
     var partSize: Int64 = 16 << 20
     var maxPrefetchBytes: Int64 = 256 << 20
+    /// `stat_listed`: one HEAD per listed entry, so listings show stored modes, owners, mtimes.
+    var statListedEntries = false
 
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {

@@ -12,9 +12,7 @@ final class CommandLineTests: MountTestCase {
     }
 
     override func tearDownWithError() throws {
-        if MountTable.isFuseMount(mountPoint) {
-            _ = try? MountCommand.run("/bin/fusermount3", ["-u", "-z", mountPoint], timeout: 60)
-        }
+        if scratch != nil { forceCleanUp(mountPoint: mountPoint) }
         try super.tearDownWithError()
     }
 
@@ -126,8 +124,8 @@ final class CommandLineTests: MountTestCase {
 
     /// mount(8) runs mount.fuse3 with a fixed PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:...),
     /// which runs `ossfuse` from it: link the built binary as /usr/local/bin/ossfuse unless one is
-    /// installed, and remove the link afterwards.
-    func testMountThroughMountFuse3() throws {
+    /// installed, run `body`, and remove the link afterwards whatever happened.
+    private func withOssfuseOnMountsPath(_ body: () throws -> Void) throws {
         let installed = "/usr/local/bin/ossfuse"
         var linked = false
         if !FileManager.default.fileExists(atPath: installed) {
@@ -135,15 +133,52 @@ final class CommandLineTests: MountTestCase {
             linked = true
         }
         defer { if linked { try? FileManager.default.removeItem(atPath: installed) } }
-        let passwd = scratch + "/passwd"
-        try "\(server.accessKeyId):\(server.accessKeySecret)\n".write(toFile: passwd, atomically: true, encoding: .utf8)
-        chmod(passwd, 0o600)
-        let result = try MountCommand.run("/bin/mount", ["-t", "fuse.ossfuse", server.bucket, mountPoint,
-                                                         "-o", "\(url),passwd_file=\(passwd),_netdev,nodev"], timeout: 120)
-        XCTAssertEqual(result.status, 0, result.description)
-        XCTAssertTrue(MountTable.isFuseMount(mountPoint))
-        XCTAssertEqual(try MountCommand.shell("ln -s a b && readlink b", in: mountPoint).stdout, "a\n")
-        try unmountAndWaitForDaemon()
+        try body()
+    }
+
+    func testMountThroughMountFuse3() throws {
+        try withOssfuseOnMountsPath {
+            let passwd = scratch + "/passwd"
+            try "\(server.accessKeyId):\(server.accessKeySecret)\n".write(toFile: passwd, atomically: true, encoding: .utf8)
+            chmod(passwd, 0o600)
+            let result = try MountCommand.run("/bin/mount", ["-t", "fuse.ossfuse", server.bucket, mountPoint,
+                                                             "-o", "\(url),passwd_file=\(passwd),_netdev,nodev"], timeout: 120)
+            XCTAssertEqual(result.status, 0, result.description)
+            XCTAssertTrue(MountTable.isFuseMount(mountPoint))
+            XCTAssertEqual(try MountCommand.shell("ln -s a b && readlink b", in: mountPoint).stdout, "a\n")
+            try unmountAndWaitForDaemon()
+        }
+    }
+
+    /// The fstab line of the man page, mounted by mount point alone with `mount -T FILE` (util-linux
+    /// reads FILE instead of /etc/fstab) and unmounted with umount(8): no environment, credentials
+    /// from passwd_file=, `_netdev` ignored, `allow_other` reaching the kernel.
+    func testMountFromAnFstabLineAndUmount() throws {
+        try withOssfuseOnMountsPath {
+            let passwd = scratch + "/passwd-ossfuse"
+            try "\(server.bucket):\(server.accessKeyId):\(server.accessKeySecret)\n"
+                .write(toFile: passwd, atomically: true, encoding: .utf8)
+            chmod(passwd, 0o600)
+            let fstab = scratch + "/fstab"
+            let line = "\(server.bucket) \(mountPoint) fuse.ossfuse _netdev,allow_other,passwd_file=\(passwd),\(url) 0 0\n"
+            try ("# ossfuse test fstab\n" + line).write(toFile: fstab, atomically: true, encoding: .utf8)
+            let result = try MountCommand.run("/bin/mount", ["-T", fstab, mountPoint], environment: ["OSS_ACCESS_KEY_ID": ""],
+                                              timeout: 120)
+            XCTAssertEqual(result.status, 0, result.description)
+            XCTAssertTrue(MountTable.isFuseMount(mountPoint), "mount -T returned before the mount was live")
+            XCTAssertTrue(MountTable.superOptions(mountPoint)?.contains("allow_other") == true,
+                          String(describing: MountTable.superOptions(mountPoint)))
+            let work = try MountCommand.shell("mkdir d && printf hello > d/f && ln -s d/f l && cat l && ls", in: mountPoint)
+            XCTAssertEqual(work.stdout, "hellod\nl\n", work.description)
+            let client = try server.client()
+            let body = try runBlocking { try await client.getObject("d/f", range: nil) }
+            XCTAssertEqual(String(decoding: body, as: UTF8.self), "hello")
+            let umount = try MountCommand.run("/bin/umount", [mountPoint], timeout: 60)
+            XCTAssertEqual(umount.status, 0, umount.description)
+            XCTAssertFalse(MountTable.isFuseMount(mountPoint))
+            XCTAssertTrue(eventually(timeout: 60) { daemons(servingMountPoint: mountPoint).isEmpty },
+                          "ossfuse kept running after umount")
+        }
     }
 
     func testReadOnlyMountRefusesChangesWithEROFS() throws {
@@ -164,24 +199,8 @@ final class CommandLineTests: MountTestCase {
         XCTAssertTrue(MountTable.mountOptions(m.mountPoint)?.contains("nosymfollow") == true)
     }
 
-    /// `fusermount3 -u`, then wait (bounded) until no ossfuse process serves the mount point.
     private func unmountAndWaitForDaemon() throws {
-        let result = try MountCommand.run("/bin/fusermount3", ["-u", mountPoint], timeout: 60)
-        XCTAssertEqual(result.status, 0, result.description)
-        XCTAssertTrue(try eventually(timeout: 60) { try daemons().isEmpty }, "ossfuse kept running after unmount")
-        for pid in try daemons() { kill(pid, SIGKILL) }
-    }
-
-    /// Live ossfuse processes whose command line names this test's mount point.
-    private func daemons() throws -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> pid_t? in
-            guard let pid = pid_t(entry),
-                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { return nil }
-            let argv = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-            guard let program = argv.first, program.hasSuffix("/ossfuse") || program == "ossfuse",
-                  argv.contains(mountPoint) else { return nil }
-            return pid
-        }
+        try unmountAndWaitForDaemon(mountPoint)
     }
 }
+

@@ -48,6 +48,7 @@ final class ServerLossMountTests: MountTestCase {
             server.stop()
             FileManager.default.createFile(atPath: go, contents: nil)
             XCTAssertTrue(eventually(timeout: 600) { !python.process.isRunning }, "writer still running")
+            if python.process.isRunning { kill(python.process.processIdentifier, SIGKILL); python.process.waitUntilExit() }
             let outcome = python.result()
             XCTAssertTrue(outcome.stdout.hasPrefix("close failed"), "\(name): \(outcome)")
             m.unmount()
@@ -60,22 +61,4 @@ final class ServerLossMountTests: MountTestCase {
             m.unmount()
         }
     }
-
-    /// Runs async client calls from a synchronous test.
-    private func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-        let box = ResultBox<T>()
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-            done.signal()
-        }
-        done.wait()
-        return try box.result!.get()
-    }
-}
-
-/// Hands a task's result to the waiting test thread.
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    // @unchecked: written before `signal()`, read after `wait()`.
-    var result: Result<T, Error>?
 }

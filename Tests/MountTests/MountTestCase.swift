@@ -74,3 +74,54 @@ class MountTestCase: XCTestCase {
     /// The shell-quoted form of `text`.
     func q(_ text: String) -> String { MountCommand.quote(text) }
 }
+
+extension MountTestCase {
+    /// Live ossfuse processes whose command line names `mountPoint` (background daemons).
+    func daemons(servingMountPoint mountPoint: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> pid_t? in
+            guard let pid = pid_t(entry),
+                  let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"), !data.isEmpty else { return nil }
+            let argv = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            guard let program = argv.first, program.hasSuffix("/ossfuse") || program == "ossfuse",
+                  argv.contains(mountPoint) else { return nil }
+            return pid
+        }
+    }
+
+    /// Lazily unmounts `mountPoint` if it is still mounted and SIGKILLs any daemon serving it:
+    /// for tearDown, so a failed test leaves nothing behind.
+    func forceCleanUp(mountPoint: String) {
+        if MountTable.isFuseMount(mountPoint) {
+            _ = try? MountCommand.run("/bin/fusermount3", ["-u", "-z", mountPoint], timeout: 60)
+        }
+        for pid in daemons(servingMountPoint: mountPoint) { kill(pid, SIGKILL) }
+    }
+
+    /// `fusermount3 -u`, then wait (bounded) until no ossfuse process serves the mount point.
+    func unmountAndWaitForDaemon(_ mountPoint: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try MountCommand.run("/bin/fusermount3", ["-u", mountPoint], timeout: 60)
+        XCTAssertEqual(result.status, 0, result.description, file: file, line: line)
+        XCTAssertTrue(eventually(timeout: 60) { daemons(servingMountPoint: mountPoint).isEmpty },
+                      "ossfuse kept running after unmount", file: file, line: line)
+        for pid in daemons(servingMountPoint: mountPoint) { kill(pid, SIGKILL) }
+    }
+}
+
+/// Runs async client calls from a synchronous test.
+func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = BlockingResult<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        done.signal()
+    }
+    done.wait()
+    return try box.result!.get()
+}
+
+/// Hands a task's result to the waiting test thread.
+private final class BlockingResult<T: Sendable>: @unchecked Sendable {
+    // @unchecked: written before `signal()`, read after `wait()`.
+    var result: Result<T, Error>?
+}

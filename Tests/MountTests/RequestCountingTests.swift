@@ -36,4 +36,39 @@ final class RequestCountingTests: MountTestCase {
         XCTAssertTrue(try eventually { try reader.run("readlink link").stdout == "g\n" }, "reader never saw the new link")
         XCTAssertTrue(try eventually { try reader.run("test -d g").succeeded }, "reader never saw the new directory")
     }
+
+    /// The default pays no HEAD per listed entry and shows stored attributes once an entry is
+    /// looked up by name; `stat_listed` pays one HEAD per entry and shows them in the listing.
+    func testStoredModesInListingsOnlyWithStatListedAtOneHeadPerEntry() throws {
+        let writer = try mount()
+        try sh(writer, """
+            mkdir dir && for i in 1 2 3 4 5; do printf $i > dir/f$i; done && chmod 640 dir/f1 && chmod 600 dir/f2 \
+            && touch -d '2020-01-02 03:04:05 UTC' dir/f3
+            """)
+        writer.unmount()
+        let listing = "ls -l --time-style=+%s dir | awk 'NR > 1 {print $1, $6, $7}'"
+
+        let plain = try mount(options: ["attr_timeout=600"])
+        try sh(plain, "stat . > /dev/null")
+        var before = try server.stats()
+        let defaultListing = try sh(plain, listing)
+        var heads = try server.stats()["HeadObject", default: 0] - before["HeadObject", default: 0]
+        XCTAssertLessThanOrEqual(heads, 2, "a default listing of 5 entries made \(heads) HeadObject requests")
+        // Documented default: listed entries show 0644 & ~umask until looked up by name.
+        XCTAssertEqual(defaultListing.split(separator: "\n").first.map { String($0.prefix(11)) }, "-rw-r--r-- ", defaultListing)
+        plain.unmount()
+
+        let statListed = try mount(options: ["attr_timeout=600", "stat_listed"])
+        try sh(statListed, "stat . > /dev/null")
+        before = try server.stats()
+        let exactListing = try sh(statListed, listing)
+        heads = try server.stats()["HeadObject", default: 0] - before["HeadObject", default: 0]
+        XCTAssertGreaterThanOrEqual(heads, 5, "stat_listed must HEAD every listed entry")
+        XCTAssertLessThanOrEqual(heads, 7, "stat_listed made \(heads) HeadObject requests for 5 entries")
+        let lines = exactListing.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 5, exactListing)
+        XCTAssertTrue(lines[0].hasPrefix("-rw-r----- ") && lines[0].hasSuffix(" f1"), exactListing)
+        XCTAssertTrue(lines[1].hasPrefix("-rw------- ") && lines[1].hasSuffix(" f2"), exactListing)
+        XCTAssertEqual(lines[2], "-rw-r--r-- 1577934245 f3", exactListing)
+    }
 }

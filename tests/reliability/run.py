@@ -3,6 +3,7 @@
 
 Scenarios (each against real ossfuse-server and ossfuse processes, real FUSE mounts):
   faults       cp -a a mixed tree in and out of a mount while the server injects faults
+  faults-exclusive  ln -s, mkdir and O_EXCL creates under a 0.3 fault rate: none may fail
   server-down  EIO while the server is away, recovery when it returns on the same port
   server-crash ossfuse-server SIGKILLed during 50 concurrent uploads: nothing acknowledged lost
   client-crash ossfuse SIGKILLed mid-write of an overwrite: the previous version survives
@@ -17,9 +18,9 @@ import argparse, os, subprocess, sys, tempfile, time, traceback
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
-import s1_faults, s2_server_down, s3_server_crash, s4_client_crash, s5_hostile, s6_mount_input  # noqa: E402
+import s1_faults, s1b_exclusive, s2_server_down, s3_server_crash, s4_client_crash, s5_hostile, s6_mount_input  # noqa: E402
 
-SCENARIOS = [("faults", s1_faults), ("server-down", s2_server_down), ("server-crash", s3_server_crash),
+SCENARIOS = [("faults", s1_faults), ("faults-exclusive", s1b_exclusive), ("server-down", s2_server_down), ("server-crash", s3_server_crash),
              ("client-crash", s4_client_crash), ("hostile", s5_hostile), ("mount-input", s6_mount_input)]
 COLUMNS = [("faults", "faults injected"), ("ops", "ops attempted"), ("failed", "ops failed"),
            ("expected_err", "expected errors"), ("bytes", "bytes verified"), ("hostile", "hostile requests"),

@@ -60,15 +60,18 @@ def compare(fig, src, dst):
     verified = 0
     for dirpath, dirnames, filenames in os.walk(src):
         rel = os.path.relpath(dirpath, src)
-        for n in dirnames + filenames:
+        for n in list(dirnames) + filenames:
             a, b = os.path.join(dirpath, n), os.path.join(dst, rel, n)
-            if os.path.islink(a):
+            if not os.path.lexists(b):
+                fig.check(False, f"{b} missing" + (" (and everything below it)" if n in dirnames else ""))
+                if n in dirnames:
+                    dirnames.remove(n)   # one failure for a missing directory, not one per file in it
+            elif os.path.islink(a):
                 if os.path.isfile(b) and not os.path.islink(b):
                     with open(b, "rb") as f:
                         legacy = f.read() == os.fsencode(os.readlink(a))
                     fig.check(False, f"link {b} -> {os.readlink(a)} came back as a regular file" + (
-                        " holding its text (a legacy link seen only in a listing; see OSSFileSystem.swift,"
-                        " MountConfiguration.statListedEntries)" if legacy else ""))
+                        " holding its text (a legacy link seen only in a listing)" if legacy else ""))
                 else:
                     fig.check(os.path.islink(b) and os.readlink(a) == os.readlink(b), f"link {b} differs")
             elif os.path.isfile(a):
@@ -76,7 +79,7 @@ def compare(fig, src, dst):
                 if fig.check(same, f"sha256 of {b} differs from {a}"):
                     verified += os.path.getsize(a)
             elif os.path.isdir(a):
-                fig.check(os.path.isdir(b) and not os.path.islink(b), f"directory {b} missing")
+                fig.check(os.path.isdir(b) and not os.path.islink(b), f"{b} is not a directory")
     fig.add("bytes", verified)
     return verified
 

@@ -57,6 +57,7 @@ public final class StagedFile: Sendable {
     public func write(offset: Int64, data: Data) async throws -> Int {
         guard offset >= 0 else { throw FSError(EINVAL) }
         guard offset <= Int64.max - Int64(data.count) else { throw FSError(EFBIG) }
+        guard !data.isEmpty else { return 0 }
         let end = offset + Int64(data.count)
         let file = try await loaded(unlessCovered: offset..<end)
         try checkSpace(file, growingTo: end)
