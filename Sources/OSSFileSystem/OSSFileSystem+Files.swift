@@ -6,6 +6,9 @@ extension OSSFileSystem {
         let path = try path(of: ino)
         let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0
         if writes { try requireWritable() }
+        // A second writer of a file created here and not stored yet: store it first, so the new
+        // handle starts from its content.
+        if writes, handles.unstored(ino) != nil { try await flushWriters(of: ino) }
         let stat = writes ? try await fullStat(path) : try await stat(path)
         switch stat.kind {
         case .directory: throw FSError(EISDIR)

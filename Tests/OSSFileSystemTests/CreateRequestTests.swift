@@ -54,6 +54,21 @@ import Testing
         #expect(h.store.requests(.putObject) == 1)
     }
 
+    @Test(arguments: Backend.allCases)
+    func aSecondWriterOfANewFileStartsFromItsContent(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.mkdir("d")
+        let dir = try await h.ino("d")
+        let (entry, first) = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let ino = entry.attributes.ino
+        _ = try await h.fs.write(ino, handle: first, offset: 0, data: Data("abc".utf8))
+        let second = try await h.fs.open(ino, flags: O_WRONLY, context: RequestContext()).handle
+        _ = try await h.fs.write(ino, handle: second, offset: 3, data: Data("def".utf8))
+        try await h.fs.release(ino, handle: second)
+        try await h.fs.release(ino, handle: first)
+        #expect(try await h.raw.getObject("d/f", range: nil) == Data("abcdef".utf8))
+    }
+
     @Test func aFailedFirstUploadIsReportedAndTheFileIsNotKept() async throws {
         let h = try await Harness(.memory)
         let memory = h.raw as! InMemoryObjectStore

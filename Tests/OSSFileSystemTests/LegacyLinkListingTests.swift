@@ -65,6 +65,21 @@ import Testing
         #expect(h.store.total == 0)
     }
 
+    /// `cp -a`/`rsync -a` set owner and times on links: a legacy link stays Appendable (listed as a link).
+    @Test(arguments: Backend.allCases)
+    func attributeChangesKeepALegacyLinkVisible(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.ln("/etc/hosts", "L")
+        let mtime = Date(timeIntervalSince1970: 1_234_567_890)
+        _ = try await h.setattr("L", AttributeChanges(uid: 7, mtime: mtime))
+        #expect(try await h.raw.headObject("L").type == .appendable)
+        let entry = try #require(try await h.entries("", on: h.remount()).first { $0.name == "L" }?.entry)
+        #expect(entry.attributes.mode == Self.linkMode)
+        #expect(entry.attributes.uid == 7)
+        #expect(entry.attributes.mtime == mtime)
+        #expect(try await h.readlink("L", on: h.remount()) == "/etc/hosts")
+    }
+
     @Test(arguments: Backend.allCases)
     func lnOntoAnExistingNameIsEEXISTForLegacyLinksToo(_ backend: Backend) async throws {
         let h = try await Harness(backend)
