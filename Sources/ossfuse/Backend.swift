@@ -19,6 +19,9 @@ enum Backend {
         configuration.region = settings.region
         configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
         configuration.maxConnections = max(settings.parallelism, 4)
+        // The mount itself: 6 retries (7 attempts, at most about 6 s of backoff), so that a flaky
+        // endpoint (10% of requests failing) practically never fails an application call.
+        configuration.maxRetries = 6
         if quickCheck {
             // Unreachable (refused, unknown host): fail at once. Dropped answers, 503, 429: a few retries
             // with the client's backoff, so a flaky but working endpoint still mounts.
