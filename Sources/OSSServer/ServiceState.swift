@@ -29,4 +29,18 @@ final class ServiceState: Sendable {
         guard let name, let bucket = storage.bucket(name) else { throw ServerError.noSuchBucket(name ?? "") }
         return bucket
     }
+
+    /// The addressed bucket and the record at the request's key itself (a link is not followed),
+    /// checked readable: NoSuchBucket, NoSuchKey (only to whoever may read the bucket), AccessDenied.
+    func readableRecord(_ request: RequestContext) async throws -> (bucket: BucketRecord, record: ObjectRecord) {
+        let bucket = try bucket(request.bucket)
+        let key = request.key ?? ""
+        let storage = self.storage
+        guard let record = try await io({ try storage.object(bucket: bucket.name, key: key) }) else {
+            try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
+            throw ServerError.noSuchKey(key)
+        }
+        try AccessPolicy.requireRead(request, bucket: bucket, objectACL: record.acl)
+        return (bucket, record)
+    }
 }

@@ -101,9 +101,9 @@ final class CommandLineTests: MountTestCase {
     func testSigtermInTheForegroundUnmountsCleanly() throws {
         let started = try MountCommand.start(MountCommand.ossfuseBinary.path,
                                              ["-f", server.bucket, mountPoint, "-o", url], environment: credentials)
-        XCTAssertTrue(try eventually { MountTable.isFuseMount(mountPoint) }, started.stderrText)
+        XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) }, started.stderrText)
         kill(started.process.processIdentifier, SIGTERM)
-        XCTAssertTrue(try eventually(timeout: 60) { !started.process.isRunning })
+        XCTAssertTrue(eventually(timeout: 60) { !started.process.isRunning })
         if started.process.isRunning { kill(started.process.processIdentifier, SIGKILL) }
         started.process.waitUntilExit()
         XCTAssertEqual(started.process.terminationStatus, 0, started.stderrText)

@@ -46,7 +46,7 @@ final class ServerLossMountTests: MountTestCase {
                                                                        String(mebibytes << 20), ready, go])
             XCTAssertTrue(eventually(timeout: 120) { FileManager.default.fileExists(atPath: ready) }, python.stderrText)
             server.stop()
-            FileManager.default.createFile(atPath: go, contents: nil)
+            XCTAssertTrue(FileManager.default.createFile(atPath: go, contents: nil), "cannot signal the writer")
             XCTAssertTrue(eventually(timeout: 600) { !python.process.isRunning }, "writer still running")
             if python.process.isRunning { kill(python.process.processIdentifier, SIGKILL); python.process.waitUntilExit() }
             let outcome = python.result()

@@ -64,14 +64,7 @@ struct GetObjectHandler: Sendable {
     /// GetObjectMeta: the addressed object's own length, ETag, Last-Modified and CRC (for a link,
     /// the link's own facts, as the GetObjectMeta doc states; oss-protocol.md 1.5 notes this is UNCONFIRMED).
     func meta(_ request: RequestContext) async throws -> ServerResponse {
-        let bucket = try service.bucket(request.bucket)
-        let key = request.key ?? ""
-        let storage = service.storage
-        guard let record = try await service.io({ try storage.object(bucket: bucket.name, key: key) }) else {
-            try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
-            throw ServerError.noSuchKey(key)
-        }
-        try AccessPolicy.requireRead(request, bucket: bucket, objectACL: record.acl)
+        let (_, record) = try await service.readableRecord(request)
         let headers: [(name: String, value: String)] = [
             ("ETag", record.etag), ("Last-Modified", HTTPDate.rfc1123(record.lastModified)),
             ("x-oss-hash-crc64ecma", String(record.crc64)), ("x-oss-last-access-time", HTTPDate.rfc1123(record.lastModified)),

@@ -32,14 +32,7 @@ struct SymlinkHandler: Sendable {
 
     /// GetSymlink: the target percent-encoded (`/` kept), the link's ETag, Last-Modified and metadata.
     func get(_ request: RequestContext) async throws -> ServerResponse {
-        let bucket = try service.bucket(request.bucket)
-        let key = request.key ?? ""
-        let storage = service.storage
-        guard let record = try await service.io({ try storage.object(bucket: bucket.name, key: key) }) else {
-            try AccessPolicy.requireRead(request, bucket: bucket, objectACL: nil)
-            throw ServerError.noSuchKey(key)
-        }
-        try AccessPolicy.requireRead(request, bucket: bucket, objectACL: record.acl)
+        let (_, record) = try await service.readableRecord(request)
         guard record.type == .symlink, let target = record.symlinkTarget else { throw ServerError.notSymlink }
         var headers: [(name: String, value: String)] = [
             ("x-oss-symlink-target", PercentEncoding.encodePath(target)), ("ETag", record.etag),
