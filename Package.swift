@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OSSFileSystem", "OSSClient", "OSSProtocol"],
                 path: "Sources/TestSupport"),
 
-        .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol"]),
+        .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol", "TestSupport"]),
         .testTarget(name: "OSSClientTests", dependencies: ["OSSClient", "OSSProtocol", "TestSupport"]),
         .testTarget(name: "OSSServerTests", dependencies: ["OSSServer", "OSSClient", "OSSProtocol", "TestSupport"]),
         .testTarget(name: "OSSFileSystemTests", dependencies: ["OSSFileSystem", "OSSProtocol", "TestSupport"]),

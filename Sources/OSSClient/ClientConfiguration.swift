@@ -42,6 +42,9 @@ public struct ClientConfiguration: Sendable {
     public var lowSpeedTimeout: Double = 30
     /// Retries after the first attempt for retryable failures.
     public var maxRetries: Int = 4
+    /// Whether failing to reach the server at all (refused connection, unresolvable host, connect
+    /// timeout) is retried; false fails such a request at once (dropped answers, 503, 429 still retried).
+    public var retriesUnreachable: Bool = true
     /// Called once per HTTP attempt.
     public var log: (@Sendable (RequestLogRecord) -> Void)? = nil
 

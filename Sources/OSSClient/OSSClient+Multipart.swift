@@ -22,18 +22,28 @@ extension OSSClient {
     }
 
     /// CompleteMultipartUpload with `parts` (sorted by number here); returns the object's ETag.
-    /// Retried only when the server cannot have completed it.
+    /// Without `forbidOverwrite` retried only when the server cannot have completed it. With it (and part
+    /// ETags that are MD5s) a lost answer is retried, and a 409 `FileAlreadyExists` to the retry counts as
+    /// success when the object there has the multipart ETag these parts make.
     @discardableResult
     public func completeMultipartUpload(_ key: String, uploadId: String, parts: [UploadedPart], forbidOverwrite: Bool) async throws -> String {
         let body = CompleteMultipartUpload(parts: parts.sorted { $0.number < $1.number }).xmlDocument()
         var headers: [(name: String, value: String)] = [("Content-MD5", Digest.contentMD5(body)), ("Content-Type", "application/xml")]
         if forbidOverwrite { headers.append(("x-oss-forbid-overwrite", "true")) }
-        let r = try await send(Call(operation: "CompleteMultipartUpload", method: "POST", key: key,
-                                    query: [("uploadId", uploadId), ("encoding-type", "url")], headers: headers,
-                                    body: .bytes(body), safety: .onlyIfNotApplied))
-        do { return try CompleteMultipartUploadResult.decode(r.body).etag } catch {
-            throw undecodable("CompleteMultipartUpload", r, error)
-        }
+        let sorted = parts.sorted { $0.number < $1.number }
+        let expectedETag = forbidOverwrite ? Self.multipartETag(sorted) : nil
+        let call = Call(operation: "CompleteMultipartUpload", method: "POST", key: key,
+                        query: [("uploadId", uploadId), ("encoding-type", "url")], headers: headers,
+                        body: .bytes(body), safety: expectedETag != nil ? .verifiableCreate : .onlyIfNotApplied)
+        return try await sendCreate(call, answered: { r in
+            do { return try CompleteMultipartUploadResult.decode(r.body).etag } catch {
+                throw undecodable("CompleteMultipartUpload", r, error)
+            }
+        }, ownResult: {
+            // A 409 to a retry after a lost answer: ours if the object there has the ETag these parts make.
+            let meta = try await headObject(key)
+            return meta.type != .symlink && meta.etag.uppercased() == expectedETag ? meta.etag : nil
+        })
     }
 
     /// AbortMultipartUpload.

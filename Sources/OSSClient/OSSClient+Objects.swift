@@ -27,13 +27,24 @@ extension OSSClient {
     }
 
     /// PutObject from memory or a file slice; verifies the server's CRC-64 against the bytes sent.
+    /// With `forbidOverwrite` a lost answer is retried too; a 409 `FileAlreadyExists` to that retry counts
+    /// as success when the object there has the size and CRC-64 of the body sent (it is this write).
     @discardableResult
     public func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String {
         let call = Call(operation: "PutObject", method: "PUT", key: key, headers: try ResponseParsing.writeHeaders(options),
-                        body: body, safety: options.forbidOverwrite ? .onlyIfNotApplied : .repeatable, computeUploadCRC: true)
-        let r = try await send(call)
-        try ResponseParsing.verifyCRC(r, computed: r.uploadCRC, what: "PutObject \(key)")
-        return r.header("etag") ?? ""
+                        body: body, safety: options.forbidOverwrite ? .verifiableCreate : .repeatable, computeUploadCRC: true)
+        return try await sendCreate(call, answered: { r in
+            try ResponseParsing.verifyCRC(r, computed: r.uploadCRC, what: "PutObject \(key)")
+            return r.header("etag") ?? ""
+        }, ownResult: {
+            let meta = try await headObject(key)
+            guard meta.type != .symlink, meta.contentLength == Self.length(of: body) else { return nil }
+            if let crc = meta.crc64 {
+                return crc == (try Self.crc64(of: body)) ? meta.etag : nil
+            }
+            if case .bytes(let d) = body, meta.etag.uppercased() == Digest.etag(d) { return meta.etag }
+            return nil
+        })
     }
 
     /// DeleteObject (succeeds whether or not the key existed).

@@ -16,7 +16,8 @@ public final class OSSClient: ObjectStore {
         self.configuration = configuration
         addressing = try Addressing(endpoint: configuration.endpoint, bucket: configuration.bucket)
         region = configuration.effectiveRegion
-        retryPolicy = RetryPolicy(maxRetries: max(0, configuration.maxRetries))
+        retryPolicy = RetryPolicy(maxRetries: max(0, configuration.maxRetries),
+                                  retriesUnreachable: configuration.retriesUnreachable)
         loop = try CurlMultiLoop(maxTransfers: configuration.maxConnections,
                                  settings: TransferSettings(connectTimeout: configuration.connectTimeout,
                                                             lowSpeedTimeout: configuration.lowSpeedTimeout))
@@ -42,6 +43,7 @@ public final class OSSClient: ObjectStore {
     func send(_ call: Call) async throws -> HTTPResponse {
         if let key = call.key { try ObjectName.validate(key) }
         var attempt = 1
+        var mayHaveApplied = false
         while true {
             try Task.checkCancellation()
             let started = DispatchTime.now().uptimeNanoseconds
@@ -56,6 +58,10 @@ public final class OSSClient: ObjectStore {
                 }
                 let error = OSSError.fromResponse(httpStatus: response.status, body: response.body) { response.header($0.lowercased()) }
                 record(call, attempt: attempt, started: started, status: response.status, requestId: rid, error: error.description)
+                if retryPolicy.needsOwnershipCheck(status: response.status, code: error.code, safety: call.safety,
+                                                   earlierMayHaveApplied: mayHaveApplied) {
+                    throw UnconfirmedConflict(error: error)
+                }
                 outcome = .status(response.status)
                 failure = error
             } catch let f as TransportFailure {
@@ -63,6 +69,7 @@ public final class OSSClient: ObjectStore {
                 outcome = .transport(f.error.kind, requestSent: f.requestSent)
                 failure = f.error
             }
+            mayHaveApplied = mayHaveApplied || retryPolicy.mayHaveApplied(outcome)
             switch retryPolicy.decide(attempt: attempt, outcome: outcome, safety: call.safety, random: Double.random(in: 0..<1)) {
             case .stop: throw failure
             case .retry(let seconds):

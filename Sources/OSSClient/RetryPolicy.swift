@@ -6,9 +6,14 @@ public struct RetryPolicy: Sendable, Equatable {
     public enum Safety: Sendable, Equatable {
         /// Idempotent with a body that can be re-sent: retry any retryable failure.
         case repeatable
-        /// Not idempotent (AppendObject, CompleteMultipartUpload, writes with forbid-overwrite):
+        /// Not idempotent (AppendObject, CopyObject with forbid-overwrite):
         /// retry only when the server cannot have acted (no connection made, or 429/503 answered).
         case onlyIfNotApplied
+        /// A create with `x-oss-forbid-overwrite: true` whose result the client can recognise
+        /// (PutObject, PutSymlink, CompleteMultipartUpload): retried like `.repeatable`; a 409
+        /// `FileAlreadyExists` after an attempt that may have been applied is checked against what was
+        /// sent (see `needsOwnershipCheck`) instead of being reported at once.
+        case verifiableCreate
     }
 
     /// What an attempt ended with.
@@ -33,9 +38,15 @@ public struct RetryPolicy: Sendable, Equatable {
     /// Upper bound of a delay.
     public var maxDelay: Double
 
+    /// Whether a failure to reach the server at all (refused connection, unresolvable host, connect
+    /// timeout: nothing sent) is retried. False makes an unreachable endpoint fail at once while dropped
+    /// answers, 503 and 429 are still retried (the mount's start-up check).
+    public var retriesUnreachable: Bool
+
     /// Creates a policy.
-    public init(maxRetries: Int, baseDelay: Double = 0.1, maxDelay: Double = 5) {
+    public init(maxRetries: Int, baseDelay: Double = 0.1, maxDelay: Double = 5, retriesUnreachable: Bool = true) {
         self.maxRetries = maxRetries; self.baseDelay = baseDelay; self.maxDelay = maxDelay
+        self.retriesUnreachable = retriesUnreachable
     }
 
     /// True when `outcome` is a failure worth another attempt for a request of `safety`.
@@ -44,11 +55,32 @@ public struct RetryPolicy: Sendable, Equatable {
         case .success: return false
         case .status(let s):
             if s == 429 || s == 503 { return true }
-            return s >= 500 && safety == .repeatable
+            return s >= 500 && safety != .onlyIfNotApplied
         case .transport(let kind, let sent):
             guard kind == .connection || kind == .timeout else { return false }
-            return safety == .repeatable || !sent
+            if !sent { return retriesUnreachable }
+            return safety != .onlyIfNotApplied
         }
+    }
+
+    /// True when the server may have applied the request although `outcome` reports no success:
+    /// the answer was lost after the request was sent, or a 5xx other than 503 was answered.
+    /// (429 and 503 mean the request was turned away unapplied; no connection means nothing arrived.)
+    public func mayHaveApplied(_ outcome: Outcome) -> Bool {
+        switch outcome {
+        case .success: return true
+        case .status(let s): return s >= 500 && s != 503
+        case .transport(let kind, let sent): return sent && kind != .localIO
+        }
+    }
+
+    /// True when a failed answer with `status` and error `code` to a request of `safety` must be
+    /// checked against what the client sent before it is reported: a 409 `FileAlreadyExists` (or, for a
+    /// completed multipart upload, 404 `NoSuchUpload`) to a `.verifiableCreate` after an earlier attempt
+    /// that may have been applied (`earlierMayHaveApplied`) may be the client's own write answering back.
+    public func needsOwnershipCheck(status: Int, code: String, safety: Safety, earlierMayHaveApplied: Bool) -> Bool {
+        guard safety == .verifiableCreate, earlierMayHaveApplied else { return false }
+        return (status == 409 && code == "FileAlreadyExists") || (status == 404 && code == "NoSuchUpload")
     }
 
     /// The decision after attempt number `attempt` (1-based) ended with `outcome`.

@@ -34,7 +34,8 @@ struct DirectoryListing: Sendable {
     /// The entries of the directory at `path`, whether its marker object exists, and whether the
     /// listing is complete (false when more than `maxPages` pages of 1000 would be needed). `previous`
     /// gives the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
-    func fetch(_ path: String, maxPages: Int = .max,
+    /// `firstPage`: an answer already at hand for the first page (a lookup's directory probe).
+    func fetch(_ path: String, maxPages: Int = .max, firstPage: ListObjectsPage? = nil,
                previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool, complete: Bool) {
         let dirPrefix = keys.directoryPrefix(path)
         var marker = false
@@ -45,7 +46,8 @@ struct DirectoryListing: Sendable {
         repeat {
             if pages == maxPages { break }
             pages += 1
-            let page = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
+            let page = try await pages == 1 && firstPage != nil ? firstPage!
+                : store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
             for object in page.contents {
                 if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
                 let name = object.key.dropBytePrefix(dirPrefix)

@@ -66,8 +66,10 @@ extension OSSFileSystem {
         if let cached = cache.listing(path, now: now) { return cached }
         let cache = self.cache
         let generation = cache.generation
+        let firstPage = probePages.take(for: path, generation: generation, now: now,
+                                        maxAge: configuration.attributeTimeout)
         let (entries, marker, _) = try await mappingErrors {
-            try await listing.fetch(path) { cache.stale($0) }
+            try await listing.fetch(path, firstPage: firstPage) { cache.stale($0) }
         }
         cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
         if marker { cache.noteMarker(path) }

@@ -74,9 +74,13 @@ extension OSSFileSystem {
         let key = keys.objectKey(path)
         let dirPrefix = keys.directoryPrefix(path)
         let store = self.store
+        let started = (time: clock(), generation: cache.generation)
         async let headResult = capture { try await store.headObject(key) }
+        // The probe asks for a whole first page: when `path` is a directory, the readdir that
+        // usually follows starts from it instead of listing the same page again.
         async let probeResult = capture {
-            try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: nil, maxKeys: 1)
+            try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: nil,
+                                        maxKeys: DirectoryProbePages.pageSize)
         }
         switch await headResult {
         case .success(let metadata):
@@ -94,6 +98,7 @@ extension OSSFileSystem {
         }
         let probe = try await probeResult.get()
         guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
+        probePages.keep(probe, for: path, time: started.time, generation: started.generation)
         guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
             return .directory(mtime: mountTime)
         }

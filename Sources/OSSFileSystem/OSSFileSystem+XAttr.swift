@@ -5,8 +5,11 @@ import OSSProtocol
 /// `user.oss.object_type`, `user.oss.symlink_target` on native links), and its user metadata
 /// `x-oss-meta-<name>` as `user.meta.<name>`, read-write. Names the file system manages itself
 /// (mode, uid, gid, mtime, ossfuse-target, ...) are not offered. Other namespaces: ENOTSUP.
+/// Linux refuses `user.*` attributes on symlinks before asking the file system, so a link's facts
+/// are also offered as `trusted.oss.*` (readable by root), `trusted.oss.symlink_target` above all.
 extension OSSFileSystem {
     static let ossNamespace = "user.oss."
+    static let linkFactsNamespace = "trusted.oss."
     static let metaNamespace = "user.meta."
     /// setxattr flags.
     static let xattrCreate: Int32 = 1
@@ -15,6 +18,13 @@ extension OSSFileSystem {
     static let maxMetadataBytes = 8192
 
     public func getxattr(_ ino: InodeNumber, name: String) async throws(FSError) -> Data {
+        if name.hasPrefix(Self.linkFactsNamespace) {
+            let stat = try await fullStat(try path(of: ino), facts: true)
+            guard stat.kind == .symlink,
+                  let value = xattrs(of: stat)[Self.ossNamespace + name.dropFirst(Self.linkFactsNamespace.count)]
+            else { throw FSError(ENODATA) }
+            return Data(value.utf8)
+        }
         // `ls -l` asks every entry for security.* / system.* attributes: answer without a request.
         guard name.hasPrefix("user.") else { throw FSError(ENOTSUP) }
         guard name.hasPrefix(Self.ossNamespace) || name.hasPrefix(Self.metaNamespace) else { throw FSError(ENODATA) }
@@ -25,7 +35,11 @@ extension OSSFileSystem {
 
     public func listxattr(_ ino: InodeNumber) async throws(FSError) -> [String] {
         let stat = try await fullStat(try path(of: ino), facts: true)
-        return xattrs(of: stat).keys.sorted()
+        let names = xattrs(of: stat).keys
+        guard stat.kind == .symlink else { return names.sorted() }
+        let linkFacts = names.filter { $0.hasPrefix(Self.ossNamespace) }
+            .map { Self.linkFactsNamespace + $0.dropFirst(Self.ossNamespace.count) }
+        return (Array(names) + linkFacts).sorted()
     }
 
     public func setxattr(_ ino: InodeNumber, name: String, value: Data, flags: Int32) async throws(FSError) {
@@ -74,7 +88,7 @@ extension OSSFileSystem {
     /// EINVAL for names OSS cannot store (letters, digits and "-" only; stored lower-case),
     /// ENOTSUP outside `user.meta.`.
     private func writableMetadataName(_ name: String) throws(FSError) -> String {
-        if name.hasPrefix(Self.ossNamespace) { throw FSError(EPERM) }
+        if name.hasPrefix(Self.ossNamespace) || name.hasPrefix(Self.linkFactsNamespace) { throw FSError(EPERM) }
         guard name.hasPrefix(Self.metaNamespace) else { throw FSError(ENOTSUP) }
         let metaName = String(name.dropFirst(Self.metaNamespace.count))
         guard !metaName.isEmpty, metaName.utf8.allSatisfy({

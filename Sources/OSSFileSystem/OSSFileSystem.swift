@@ -55,6 +55,9 @@ public final class OSSFileSystem: FileSystemOperations {
     let inflight = Locked([String: Task<NodeStat?, any Error>]())
     /// Lookup misses per directory, and the listings they started.
     let bursts: Locked<LookupBursts>
+    /// First listing pages that lookups' directory probes brought back, for the readdir that
+    /// usually follows (`ls -l d` looks `d` up, then lists it): see `DirectoryProbePages`.
+    let probePages = DirectoryProbePages()
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).

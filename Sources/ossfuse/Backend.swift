@@ -5,7 +5,8 @@ import OSSProtocol
 
 /// Builds the real object store (`OSSClient`) and checks it against the bucket before mounting.
 enum Backend {
-    /// `quickCheck`: few retries, for the pre-mount check (an unreachable endpoint fails fast).
+    /// `quickCheck`: for the pre-mount check: an unreachable endpoint fails fast (no retry), dropped
+    /// answers and 503/429 are retried up to 4 times.
     /// One debug line per request goes to `log` when it logs debug lines (`-d`).
     static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink,
                           quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
@@ -18,7 +19,15 @@ enum Backend {
         configuration.region = settings.region
         configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
         configuration.maxConnections = max(settings.parallelism, 4)
-        if quickCheck { configuration.maxRetries = 1 }
+        // The mount itself: 6 retries (7 attempts, at most about 6 s of backoff), so that a flaky
+        // endpoint (10% of requests failing) practically never fails an application call.
+        configuration.maxRetries = 6
+        if quickCheck {
+            // Unreachable (refused, unknown host): fail at once. Dropped answers, 503, 429: a few retries
+            // with the client's backoff, so a flaky but working endpoint still mounts.
+            configuration.maxRetries = 4
+            configuration.retriesUnreachable = false
+        }
         if log.logs(.debug) {
             configuration.log = { record in log.debug(RequestLogLine.format(record)) }
         }

@@ -33,9 +33,10 @@ final class XAttrMountTests: MountTestCase {
 
     /// The kernel lets `user.*` attributes exist only on regular files and directories
     /// (fs/xattr.c answers ENODATA on a symlink without asking the file system), so a link's
-    /// `user.oss.symlink_target` cannot be read through any Linux mount: `getfattr -h` shows
-    /// nothing (and no error per name), `getfattr` without -h shows the target's attributes, and
-    /// readlink gives the POSIX text. The file system's own answer is pinned by its contract tests.
+    /// `user.oss.symlink_target` cannot be read through any Linux mount. The link's facts are
+    /// offered as `trusted.oss.*` instead (root): `getfattr -h` shows the raw target key there and no
+    /// unreadable user.* name, `getfattr` without -h shows the target's attributes, and readlink
+    /// gives the POSIX text.
     func testLinksShowTheirTargetsAttributesWhenFollowedAndNoUnreadableNames() async throws {
         let client = try server.client()
         try await client.putObject("dir/target", body: .bytes(Data("t".utf8)),
@@ -45,7 +46,10 @@ final class XAttrMountTests: MountTestCase {
         XCTAssertEqual(try sh(m, "readlink dir/link"), "target\n")
         let unfollowed = try m.run("getfattr -h -d -m - dir/link")
         XCTAssertEqual(unfollowed.status, 0, unfollowed.description)
-        XCTAssertEqual(unfollowed.stdout + unfollowed.stderr, "", "user.* names offered on a link cannot be read")
+        XCTAssertEqual(unfollowed.stderr, "", "user.* names offered on a link cannot be read")
+        XCTAssertTrue(unfollowed.stdout.contains("trusted.oss.symlink_target=\"dir/target\""), unfollowed.stdout)
+        XCTAssertTrue(unfollowed.stdout.contains("trusted.oss.object_type=\"Symlink\""), unfollowed.stdout)
+        XCTAssertFalse(unfollowed.stdout.contains("user."), unfollowed.stdout)
         let probe = try sh(m, """
             python3 -c "import os, errno
             try: os.getxattr('dir/link', 'user.oss.symlink_target', follow_symlinks=False)

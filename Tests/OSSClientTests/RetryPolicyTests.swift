@@ -49,4 +49,53 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(RetryPolicy(maxRetries: 0).decide(attempt: 1, outcome: .status(503), safety: .repeatable, random: 0), .stop)
         XCTAssertEqual(policy.decide(attempt: 1, outcome: .status(404), safety: .repeatable, random: 0), .stop)
     }
+
+    func testVerifiableCreatesRetryLostAnswersAndServerErrors() {
+        for outcome: RetryPolicy.Outcome in [.transport(.connection, requestSent: true), .transport(.timeout, requestSent: true),
+                                             .transport(.connection, requestSent: false), .status(500), .status(502),
+                                             .status(503), .status(429)] {
+            XCTAssertTrue(policy.isRetryable(outcome, safety: .verifiableCreate), "\(outcome)")
+            XCTAssertNotEqual(policy.decide(attempt: 1, outcome: outcome, safety: .verifiableCreate, random: 0.5), .stop)
+        }
+        for outcome: RetryPolicy.Outcome in [.status(409), .status(403), .status(404), .transport(.localIO, requestSent: true),
+                                             .transport(.other, requestSent: true), .success] {
+            XCTAssertFalse(policy.isRetryable(outcome, safety: .verifiableCreate), "\(outcome)")
+        }
+        XCTAssertEqual(policy.decide(attempt: 4, outcome: .status(500), safety: .verifiableCreate, random: 0), .stop)
+    }
+
+    func testWhichOutcomesMayHaveBeenApplied() {
+        XCTAssertTrue(policy.mayHaveApplied(.transport(.connection, requestSent: true)))
+        XCTAssertTrue(policy.mayHaveApplied(.transport(.timeout, requestSent: true)))
+        XCTAssertTrue(policy.mayHaveApplied(.status(500)))
+        XCTAssertTrue(policy.mayHaveApplied(.status(504)))
+        XCTAssertFalse(policy.mayHaveApplied(.transport(.connection, requestSent: false)))
+        XCTAssertFalse(policy.mayHaveApplied(.transport(.localIO, requestSent: true)))
+        XCTAssertFalse(policy.mayHaveApplied(.status(503)))
+        XCTAssertFalse(policy.mayHaveApplied(.status(429)))
+        XCTAssertFalse(policy.mayHaveApplied(.status(409)))
+    }
+
+    func testConflictAfterPossiblyAppliedCreateIsChecked() {
+        XCTAssertTrue(policy.needsOwnershipCheck(status: 409, code: "FileAlreadyExists", safety: .verifiableCreate, earlierMayHaveApplied: true))
+        XCTAssertTrue(policy.needsOwnershipCheck(status: 404, code: "NoSuchUpload", safety: .verifiableCreate, earlierMayHaveApplied: true))
+        // First attempt, or only unapplied failures before: the conflict is someone else's object.
+        XCTAssertFalse(policy.needsOwnershipCheck(status: 409, code: "FileAlreadyExists", safety: .verifiableCreate, earlierMayHaveApplied: false))
+        // Other requests and other errors are reported as they are.
+        XCTAssertFalse(policy.needsOwnershipCheck(status: 409, code: "FileAlreadyExists", safety: .onlyIfNotApplied, earlierMayHaveApplied: true))
+        XCTAssertFalse(policy.needsOwnershipCheck(status: 409, code: "FileAlreadyExists", safety: .repeatable, earlierMayHaveApplied: true))
+        XCTAssertFalse(policy.needsOwnershipCheck(status: 409, code: "PositionNotEqualToLength", safety: .verifiableCreate, earlierMayHaveApplied: true))
+        XCTAssertFalse(policy.needsOwnershipCheck(status: 403, code: "AccessDenied", safety: .verifiableCreate, earlierMayHaveApplied: true))
+    }
+
+    func testUnreachableServerCanFailFastWhileDroppedAnswersAreRetried() {
+        let quick = RetryPolicy(maxRetries: 4, retriesUnreachable: false)
+        XCTAssertFalse(quick.isRetryable(.transport(.connection, requestSent: false), safety: .repeatable))
+        XCTAssertFalse(quick.isRetryable(.transport(.timeout, requestSent: false), safety: .repeatable))
+        XCTAssertTrue(quick.isRetryable(.transport(.connection, requestSent: true), safety: .repeatable))
+        XCTAssertTrue(quick.isRetryable(.status(503), safety: .repeatable))
+        XCTAssertTrue(quick.isRetryable(.status(429), safety: .repeatable))
+        XCTAssertEqual(quick.decide(attempt: 1, outcome: .transport(.connection, requestSent: false), safety: .repeatable, random: 0), .stop)
+        XCTAssertTrue(policy.isRetryable(.transport(.connection, requestSent: false), safety: .repeatable))
+    }
 }

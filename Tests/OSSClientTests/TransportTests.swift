@@ -105,6 +105,37 @@ final class TransportTests: XCTestCase {
         XCTAssertEqual(log.all.map(\.httpStatus), [0, 0])
     }
 
+    func testRefusedConnectionIsNotRetriedWhenUnreachableFailsFast() async throws {
+        let r = try LoopbackResponder([.drop])
+        let port = r.port
+        r.stop()
+        var c = ClientConfiguration(endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: "bucket",
+                                    credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
+        c.maxRetries = 4
+        c.retriesUnreachable = false
+        let log = LogSink()
+        c.log = { log.add($0) }
+        do {
+            _ = try await OSSClient(configuration: c).headObject("k")
+            XCTFail("expected an error")
+        } catch let e as TransportError {
+            XCTAssertEqual(e.kind, .connection, e.message)
+        }
+        XCTAssertEqual(log.all.map(\.attempt), [1])
+    }
+
+    func testDroppedAnswerIsRetriedWhenUnreachableFailsFast() async throws {
+        let r = try LoopbackResponder([.drop, .respond(status: 503, body: Self.errorBody("ServiceUnavailable")),
+                                       .respond(status: 200, headers: Self.okHeaders)])
+        defer { r.stop() }
+        var c = ClientConfiguration(endpoint: r.endpoint, bucket: "bucket",
+                                    credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
+        c.maxRetries = 4
+        c.retriesUnreachable = false
+        _ = try await OSSClient(configuration: c).headObject("k")
+        XCTAssertEqual(r.received.count, 3)
+    }
+
     func testAppendIsNotRetriedAfterTheRequestWasSent() async throws {
         let r = try LoopbackResponder([.drop, .respond(status: 200, headers: [("x-oss-next-append-position", "3")])])
         defer { r.stop() }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import OSSFileSystem
 import XCTest
+import TestSupport
 
 /// Seeded fuzzing of the path/key mapping and the symlink rules (design.md "Paths and keys",
 /// "Symbolic links"): hostile link texts and paths never crash; a stored link reads back exactly

@@ -2,6 +2,7 @@ import Foundation
 import OSSFileSystem
 import OSSProtocol
 import Testing
+import TestSupport
 
 /// Random sequences of namespace operations applied to `ReferenceModel` and to `OSSFileSystem`,
 /// compared after every step (and through a fresh mount every few steps), over every backend.

@@ -1,6 +1,7 @@
 import Foundation
 import OSSProtocol
 import XCTest
+import TestSupport
 
 /// Seeded fuzzing of the text parsers a server meets before authentication: the Authorization
 /// header and presigned query parser, V4 credential scopes, percent decoding and query splitting,

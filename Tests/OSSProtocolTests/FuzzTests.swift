@@ -1,6 +1,7 @@
 import Foundation
 import OSSProtocol
 import XCTest
+import TestSupport
 
 /// Seeded fuzzing of the XML decoders: random bytes and mutated valid documents never crash a
 /// decoder (throwing or returning nil is fine), and every document the encoder writes decodes

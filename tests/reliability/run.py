@@ -3,7 +3,7 @@
 
 Scenarios (each against real ossfuse-server and ossfuse processes, real FUSE mounts):
   faults       cp -a a mixed tree in and out of a mount while the server injects faults
-  faults-exclusive  ln -s, mkdir and O_EXCL creates under a 0.3 fault rate: none may fail
+  faults-exclusive  ln -s, mkdir and O_EXCL creates under a 0.15 fault rate: none may fail
   server-down  EIO while the server is away, recovery when it returns on the same port
   server-crash ossfuse-server SIGKILLed during 50 concurrent uploads: nothing acknowledged lost
   client-crash ossfuse SIGKILLed mid-write of an overwrite: the previous version survives

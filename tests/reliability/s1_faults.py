@@ -86,10 +86,10 @@ def compare(fig, src, dst):
 
 def run(ctx, fig):
     rng = random.Random(ctx.seed + 1)
-    total = (300 if ctx.heavy else 60) << 20
+    total = (1024 if ctx.heavy else 300) << 20   # the 300 MiB by default
     src = os.path.join(ctx.tmp, "s1-faults", "src")
     os.makedirs(os.path.dirname(src), exist_ok=True)
-    nfiles, nbytes = make_tree(src, total, 800 if ctx.heavy else 200, rng)
+    nfiles, nbytes = make_tree(src, total, 2000 if ctx.heavy else 800, rng)
     print(f"  tree: {nfiles} files, {nbytes >> 20} MiB", flush=True)
     server = Server(ctx, "s1-faults", ["--fault-rate", "0.1"]).start()
     mount = Mount(ctx, server, "s1-faults", "attr_timeout=5").start()

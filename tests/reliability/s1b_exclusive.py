@@ -2,8 +2,13 @@
 close are the writes a client may not blindly repeat (x-oss-forbid-overwrite: a repeat of an attempt
 that did land answers 409). When the server drops the connection after such a request, the client
 must still find out whether it landed instead of failing the application call. Run at a fault rate
-high enough (0.3) that dropped answers reliably occur among a few hundred calls; every call must
-succeed and leave exactly what was written."""
+high enough (0.15) that dropped answers reliably occur among a few hundred calls; every call must
+succeed and leave exactly what was written.
+
+The rate is 0.15, not higher: the mount's client gives up after 7 attempts (6 retries), so a call
+fails by design once 7 faults in a row hit one request (0.15^7, about 2e-6 per request, well under
+one in a hundred runs of this scenario); at 0.3 that happens in about every other run, which would
+measure the retry budget instead of the lost-answer handling."""
 import errno, os, random
 
 from harness import Mount, Server, fault_count, md5
@@ -19,7 +24,7 @@ def run(ctx, fig):
     server = Server(ctx, "s1b-exclusive").start()
     mount = Mount(ctx, server, "s1b-exclusive", "attr_timeout=5").start()
     server.stop()
-    server.start(extra=["--fault-rate", "0.3"])
+    server.start(extra=["--fault-rate", "0.15"])
     m = mount.path
     failures = {}
     bodies, links = {}, []

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OSSProtocol
+import TestSupport
 @testable import OSSFileSystem
 
 /// `StagedFile` behaviours, run against every backend.
@@ -21,7 +22,7 @@ extension DataPathScenarios {
         #expect(file.isDirty)
         #expect(try staging.entries().isEmpty)   // anonymous from the start
         var model = [UInt8]()
-        var rng = DataPathRNG(seed: multipart ? 1 : 2)
+        var rng = SeededGenerator(seed: multipart ? 1 : 2)
         for step in 0..<300 {
             let offset = Int(rng.next() % (6 << 20))
             let bytes = rng.bytes(Int(rng.next() % (200 << 10)) + 1)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import OSSProtocol
+import TestSupport
 @testable import OSSFileSystem
 
 /// Behaviours of `Prefetcher` and `StagedFile`, written once and run against every store backend
@@ -12,7 +13,7 @@ struct DataPathScenarios {
     var openUploads: (@Sendable () async throws -> Int)? = nil
 
     static let source: Data = {
-        var rng = DataPathRNG(seed: 2026)
+        var rng = SeededGenerator(seed: 2026)
         return Data(rng.bytes(40 << 20))
     }()
 
@@ -53,7 +54,7 @@ struct DataPathScenarios {
         let key = try await putSource("random")
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
         defer { prefetcher.close() }
-        var rng = DataPathRNG(seed: 9)
+        var rng = SeededGenerator(seed: 9)
         for _ in 0..<150 {
             let offset = Int(rng.next() % UInt64(Self.source.count + 1000))
             let size = Int(rng.next() % (3 << 20))
@@ -72,7 +73,7 @@ struct DataPathScenarios {
         config.maxPrefetchBytes = 12 << 20
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: config)
         defer { prefetcher.close() }
-        var rng = DataPathRNG(seed: 77)
+        var rng = SeededGenerator(seed: 77)
         var offset = 0
         for _ in 0..<400 {
             switch rng.next() % 8 {

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import OSSFileSystem
 
 /// The multipart plan: contiguous numbered parts within OSS limits.
@@ -62,7 +63,7 @@ import Testing
     }
 
     @Test func arbitrarySizesAreCoveredExactly() {
-        var rng = DataPathRNG(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         for _ in 0..<200 {
             let size = Int64(rng.next() % (50 << 20)) + 1
             let partSize = Int64(rng.next() % (4 << 20)) + 1

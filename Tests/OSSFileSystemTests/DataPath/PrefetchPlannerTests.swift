@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import OSSFileSystem
 
 /// The prefetch window decisions, without any I/O.
@@ -143,7 +144,7 @@ import Testing
     }
 
     @Test func randomOperationSequencesKeepTheInvariants() {
-        var rng = DataPathRNG(seed: 42)
+        var rng = SeededGenerator(seed: 42)
         let lim = limits(maxBytes: 20 << 20, ahead: 3)
         let size: Int64 = 64 << 20
         var planner = PrefetchPlanner(fileSize: size, limits: lim)

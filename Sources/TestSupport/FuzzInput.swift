@@ -1,34 +1,32 @@
 import Foundation
 
-// A copy of Tests/OSSProtocolTests/FuzzInput.swift (test targets cannot share a file): keep both alike.
-
 /// Seeded randomness and input mutation for the fuzz tests: iteration-bounded (never
 /// time-bounded), reproducible from the seed and iteration printed on failure.
 /// `OSSFUSE_FUZZ_ITERATIONS` raises the count (scripts/fuzz), `OSSFUSE_FUZZ_SEED` changes the
 /// seed, `OSSFUSE_FUZZ_TRACE=1` prints each iteration before it runs, and `OSSFUSE_FUZZ_LAST_INPUT=FILE`
 /// keeps the latest hostile input in FILE (a crash kills the process: the file holds its input).
-struct FuzzInput: RandomNumberGenerator {
-    private var state: UInt64
+public struct FuzzInput: RandomNumberGenerator {
+    private var generator: SeededGenerator
 
     /// Iterations per fuzz test.
-    static var iterations: Int {
+    public static var iterations: Int {
         ProcessInfo.processInfo.environment["OSSFUSE_FUZZ_ITERATIONS"].flatMap { Int($0) } ?? 300
     }
 
     /// Base seed of every fuzz test.
-    static var seed: UInt64 {
+    public static var seed: UInt64 {
         ProcessInfo.processInfo.environment["OSSFUSE_FUZZ_SEED"].flatMap { UInt64($0) } ?? 0x05EE_D0F0_55F0_5E00
     }
 
     /// The generator of iteration `iteration` of test `name`, independent of every other iteration.
-    init(test name: String, iteration: Int) {
+    public init(test name: String, iteration: Int) {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        state = Self.seed ^ h ^ (UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15)
+        generator = SeededGenerator(seed: Self.seed ^ h ^ (UInt64(iteration) &* 0x9E37_79B9_7F4A_7C15))
     }
 
     /// Runs `body` once per iteration with its own generator; names the seed and iteration of a failure.
-    static func run(_ name: String, _ body: (inout FuzzInput, _ context: String) throws -> Void) rethrows {
+    public static func run(_ name: String, _ body: (inout FuzzInput, _ context: String) throws -> Void) rethrows {
         let trace = ProcessInfo.processInfo.environment["OSSFUSE_FUZZ_TRACE"] != nil
         for i in 0..<iterations {
             var rng = FuzzInput(test: name, iteration: i)
@@ -38,23 +36,21 @@ struct FuzzInput: RandomNumberGenerator {
         }
     }
 
-    /// SplitMix64.
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    /// The next 64 random bits (SplitMix64).
+    public mutating func next() -> UInt64 { generator.next() }
 
-    mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
-    mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
-    mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
+    /// A uniformly random integer of `range`.
+    public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { Double.random(in: 0..<1, using: &self) < p }
+    /// A random element of `items` (not empty).
+    public mutating func pick<T>(_ items: [T]) -> T { items[int(0...items.count - 1)] }
 
-    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
+    /// `count` random bytes (one `UInt8.random` each).
+    public mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &self) } }
 
     /// Any Unicode scalars (control characters, NUL, astral planes, combining marks included).
-    mutating func anyString(maxScalars: Int = 40) -> String {
+    public mutating func anyString(maxScalars: Int = 40) -> String {
         var s = String.UnicodeScalarView()
         for _ in 0..<int(0...maxScalars) {
             let ranges: [ClosedRange<UInt32>] = [0...0x7F, 0x80...0x7FF, 0x800...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF]
@@ -65,7 +61,7 @@ struct FuzzInput: RandomNumberGenerator {
 
     /// Text XML 1.0 can carry unchanged: no control characters but tab and newline, no CR
     /// (parsers normalise it), markup characters included (the writer must escape them).
-    mutating func xmlSafeString(maxScalars: Int = 30) -> String {
+    public mutating func xmlSafeString(maxScalars: Int = 30) -> String {
         let specials: [Character] = ["<", ">", "&", "\"", "'", " ", "\t", "\n", "%", "+", "/", "]", "=", "é", "文", "😀", "\u{301}"]
         var s = ""
         for _ in 0..<int(0...maxScalars) {
@@ -75,15 +71,16 @@ struct FuzzInput: RandomNumberGenerator {
     }
 
     /// `[A-Za-z0-9]` of the given length range.
-    mutating func token(_ length: ClosedRange<Int>) -> String {
+    public mutating func token(_ length: ClosedRange<Int>) -> String {
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
         return String((0..<int(length)).map { _ in pick(alphabet) })
     }
 
     /// Date with whole seconds (what ISO-8601 with milliseconds and RFC 1123 both carry exactly).
-    mutating func date() -> Date { Date(timeIntervalSince1970: TimeInterval(int(0...4_102_444_800))) }
+    public mutating func date() -> Date { Date(timeIntervalSince1970: TimeInterval(int(0...4_102_444_800))) }
 
-    static let tokens: [String] = [
+    /// Dictionary of fragments that trip XML, percent-encoding, number and signature parsers.
+    public static let tokens: [String] = [
         "<", ">", "</", "/>", "&", "&amp;", "&#0;", "&#xFFFF;", "&#x110000;", "&lt;", "&bogus;", "<![CDATA[", "]]>",
         "<!--", "-->", "<!DOCTYPE a [<!ENTITY e \"xx\">]>", "&e;", "<?xml version=\"1.0\"?>", "\u{0}", "%", "%2",
         "%ZZ", "%FF", "%C3%28", "%00", "99999999999999999999999", "-1", "true", "false", "<Key>", "</Key>",
@@ -95,7 +92,7 @@ struct FuzzInput: RandomNumberGenerator {
 
     /// `seed` with 1...8 random edits: bit flips, byte changes, insertions, deletions,
     /// duplications, truncation, and dictionary tokens.
-    mutating func mutate(_ seed: [UInt8]) -> [UInt8] {
+    public mutating func mutate(_ seed: [UInt8]) -> [UInt8] {
         var d = seed
         for _ in 0..<int(1...8) {
             let at = d.isEmpty ? 0 : int(0...d.count - 1)
@@ -115,10 +112,10 @@ struct FuzzInput: RandomNumberGenerator {
     }
 
     /// Either pure random bytes or a mutation of `seed`.
-    mutating func hostile(from seed: Data) -> Data {
+    public mutating func hostile(from seed: Data) -> Data {
         let data = chance(0.15) ? Data(bytes(int(0...256))) : Data(mutate(Array(seed)))
         if let path = ProcessInfo.processInfo.environment["OSSFUSE_FUZZ_LAST_INPUT"] {
-            FileManager.default.createFile(atPath: path, contents: data)
+            _ = FileManager.default.createFile(atPath: path, contents: data)
         }
         return data
     }
