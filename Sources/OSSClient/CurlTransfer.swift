@@ -18,6 +18,11 @@ final class CurlTransfer: @unchecked Sendable {
     private var crc: CRC64?
     private var headers: [(name: String, value: String)] = []
     private var responseBody = Data()
+    /// A pooled buffer the body is written into when its length is known and large (see
+    /// `ResponseBufferPool`); `pooledCount` bytes filled out of `pooledCapacity`.
+    private var pooled: UnsafeMutableRawPointer?
+    private var pooledCapacity = 0
+    private var pooledCount = 0
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var continuation: CheckedContinuation<HTTPResponse, Error>?
@@ -35,6 +40,7 @@ final class CurlTransfer: @unchecked Sendable {
 
     deinit {
         errorBuffer.deallocate()
+        if let pooled { ResponseBufferPool.shared.give(pooled, capacity: pooledCapacity) }
         if let headerList { curl_slist_free_all(headerList) }
     }
 
@@ -85,19 +91,57 @@ final class CurlTransfer: @unchecked Sendable {
     // MARK: callbacks (loop thread)
 
     fileprivate func appendBody(_ p: UnsafeMutablePointer<CChar>, _ n: Int) {
+        if let pooled {
+            if pooledCount + n <= pooledCapacity {
+                (pooled + pooledCount).copyMemory(from: p, byteCount: n)
+                pooledCount += n
+                return
+            }
+            // Longer than announced: continue in `Data`.
+            responseBody = Data(bytes: pooled, count: pooledCount)
+            releasePooled()
+        }
         p.withMemoryRebound(to: UInt8.self, capacity: n) { responseBody.append($0, count: n) }
+    }
+
+    private func releasePooled() {
+        if let pooled { ResponseBufferPool.shared.give(pooled, capacity: pooledCapacity) }
+        pooled = nil
+        pooledCapacity = 0
+        pooledCount = 0
+    }
+
+    /// The body received, handing a pooled buffer over to the returned `Data`.
+    private func takeBody() -> Data {
+        guard let p = pooled else { return responseBody }
+        pooled = nil
+        guard pooledCount > 0 else {
+            ResponseBufferPool.shared.give(p, capacity: pooledCapacity)
+            return Data()
+        }
+        return ResponseBufferPool.shared.data(p, count: pooledCount, capacity: pooledCapacity)
     }
 
     fileprivate func appendHeader(_ p: UnsafeMutablePointer<CChar>, _ n: Int) {
         let line = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
-        if line.hasPrefix("HTTP/") { headers.removeAll(); return }
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            releasePooled()
+            responseBody = Data()
+            return
+        }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
         headers.append((name, value))
         // One allocation for the whole body (capped: the length comes from the network).
-        if name == "content-length", request.method != "HEAD", let n = Int(value), n > 0, responseBody.isEmpty {
-            responseBody.reserveCapacity(min(n, CurlTransfer.maxReservation))
+        if name == "content-length", request.method != "HEAD", let n = Int(value), n > 0, responseBody.isEmpty, pooled == nil {
+            if let capacity = ResponseBufferPool.sizeClass(for: n) {
+                pooled = ResponseBufferPool.shared.take(capacity: capacity)
+                pooledCapacity = capacity
+            } else {
+                responseBody.reserveCapacity(min(n, CurlTransfer.maxReservation))
+            }
         }
     }
 
@@ -126,7 +170,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         var status = 0
         _ = ccurl_easy_getinfo_long(h, CURLINFO_RESPONSE_CODE, &status)
-        c.resume(returning: HTTPResponse(status: status, headers: headers, body: responseBody, uploadCRC: crc?.value))
+        c.resume(returning: HTTPResponse(status: status, headers: headers, body: takeBody(), uploadCRC: crc?.value))
     }
 
     /// Fails without having started (shutdown, handle exhaustion).

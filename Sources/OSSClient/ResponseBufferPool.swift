@@ -1,0 +1,106 @@
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Large response-body buffers recycled between GETs. A prefetching reader asks for the same few
+/// sizes (1–16 MiB ranges) again and again; a fresh allocation of that size is a fresh `mmap` whose
+/// every page faults on first touch (~256 faults per MiB), which showed up as a large share of the
+/// read path's time. Buffers come in power-of-two classes; a body whose length is known up front
+/// (Content-Length) is written straight into one, and handed out as `Data` that gives the buffer
+/// back when the last copy of that `Data` goes away. At most `maxRetainedBytes` are kept idle while
+/// some buffer is lent out (a read is going on: a prefetch window of 8 × 8 MiB plus the chunks being
+/// consumed needs about 96 MiB to reach steady state without faults), and at most
+/// `idleRetainedBytes` once every buffer has come back (no read going on).
+final class ResponseBufferPool: Sendable {
+    /// The process-wide pool.
+    static let shared = ResponseBufferPool()
+    /// Bodies smaller than this are left to `Data` (the fault cost is small there).
+    static let minPooled = 256 << 10
+    /// Bodies larger than this are left to `Data` (rare; not worth holding idle).
+    static let maxPooled = 16 << 20
+    /// Size of a transparent huge page on x86-64 and arm64 (4 KiB base pages).
+    static let hugePage = 2 << 20
+    /// Upper bound of idle bytes kept for reuse.
+    let maxRetainedBytes: Int
+    /// Upper bound of idle bytes kept once no buffer is lent out.
+    let idleRetainedBytes: Int
+
+    private struct State {
+        /// Idle buffers per class, as addresses (plain integers cross the lock as `Sendable`).
+        var free: [Int: [UInt]] = [:]
+        var retained = 0
+        /// Bytes handed out by `take` and not yet given back.
+        var lent = 0
+
+        /// Removes idle buffers, largest first, until at most `limit` bytes are kept; returns them.
+        mutating func trim(to limit: Int) -> [UInt] {
+            var out: [UInt] = []
+            for c in free.keys.sorted(by: >) where retained > limit {
+                while retained > limit, let a = free[c]?.popLast() {
+                    out.append(a)
+                    retained -= c
+                }
+            }
+            return out
+        }
+    }
+
+    private let state = Mutex(State())
+
+    init(maxRetainedBytes: Int = 128 << 20, idleRetainedBytes: Int = 16 << 20) {
+        self.maxRetainedBytes = maxRetainedBytes
+        self.idleRetainedBytes = min(idleRetainedBytes, maxRetainedBytes)
+    }
+
+    /// Bytes kept idle for reuse.
+    var idleBytes: Int { state.withLock { $0.retained } }
+    /// Bytes handed out and not yet given back.
+    var lentBytes: Int { state.withLock { $0.lent } }
+
+    /// The capacity class serving `length` bytes, or nil when `length` is not pooled.
+    static func sizeClass(for length: Int) -> Int? {
+        guard length >= minPooled, length <= maxPooled else { return nil }
+        var c = minPooled
+        while c < length { c <<= 1 }
+        return c
+    }
+
+    /// A buffer of `capacity` bytes (a value from `sizeClass(for:)`), reused when one is idle.
+    func take(capacity: Int) -> UnsafeMutableRawPointer {
+        let reused = state.withLock { s -> UInt? in
+            s.lent += capacity
+            guard let p = s.free[capacity]?.popLast() else { return nil }
+            s.retained -= capacity
+            return p
+        }
+        if let reused, let p = UnsafeMutableRawPointer(bitPattern: reused) { return p }
+        // Huge pages where they fit: one fault per 2 MiB instead of 512, and cheaper page pinning
+        // when the kernel copies a FUSE reply out of the buffer.
+        let huge = capacity >= Self.hugePage
+        let p = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: huge ? Self.hugePage : 4096)
+        if huge { _ = madvise(p, capacity, MADV_HUGEPAGE) }
+        return p
+    }
+
+    /// Returns a buffer from `take(capacity:)`; freed at once when the pool already holds enough.
+    func give(_ p: UnsafeMutableRawPointer, capacity: Int) {
+        let address = UInt(bitPattern: p)
+        let released = state.withLock { s -> [UInt] in
+            s.lent -= capacity
+            s.free[capacity, default: []].append(address)
+            s.retained += capacity
+            return s.trim(to: s.lent == 0 ? idleRetainedBytes : maxRetainedBytes)
+        }
+        for a in released { UnsafeMutableRawPointer(bitPattern: a)?.deallocate() }
+    }
+
+    /// `count` bytes of `p` (a buffer of class `capacity`) as `Data` that gives the buffer back
+    /// to this pool when released.
+    func data(_ p: UnsafeMutableRawPointer, count: Int, capacity: Int) -> Data {
+        Data(bytesNoCopy: p, count: count, deallocator: .custom { [self] ptr, _ in
+            give(ptr, capacity: capacity)
+        })
+    }
+}

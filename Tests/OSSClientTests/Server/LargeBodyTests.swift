@@ -1,0 +1,79 @@
+import Foundation
+@testable import OSSClient
+import XCTest
+
+/// Large GET bodies go through `ResponseBufferPool` (written straight into a recycled buffer); the
+/// bytes must be exactly the object's, whether the buffer is fresh or reused, sliced or not.
+final class LargeBodyTests: ServerTestCase {
+    func testLargeRangedReadsThroughRecycledBuffersReturnExactBytes() async throws {
+        let c = try client()
+        let data = Self.bytes(5 << 20 + 123)
+        try await c.putObject("big", body: .bytes(data), options: WriteOptions())
+        // Same-sized ranges in a row reuse buffers; each answer must hold its own bytes.
+        var held: [(Range<Int64>, Data)] = []
+        for start in stride(from: Int64(0), to: Int64(data.count), by: 1 << 20) {
+            let range = start..<min(Int64(data.count), start + (1 << 20))
+            held.append((range, try await c.getObject("big", range: range)))
+        }
+        for (range, got) in held {
+            XCTAssertEqual(got, data.subdata(in: Int(range.lowerBound)..<Int(range.upperBound)), "range \(range)")
+        }
+        held.removeAll()
+        for _ in 0..<3 {
+            let got = try await c.getObject("big", range: 1000..<(3 << 20))
+            XCTAssertEqual(got.count, (3 << 20) - 1000)
+            XCTAssertEqual(got, data.subdata(in: 1000..<(3 << 20)))
+            XCTAssertEqual(got[got.startIndex + 5..<got.startIndex + 9], data.subdata(in: 1005..<1009))
+        }
+        let whole = try await c.getObject("big", range: nil)
+        XCTAssertEqual(whole, data)
+        // Past the end: the answer is shorter than the requested range.
+        let tail = try await c.getObject("big", range: Int64(data.count - 10)..<Int64(data.count + (2 << 20)))
+        XCTAssertEqual(tail, data.subdata(in: (data.count - 10)..<data.count))
+    }
+}
+
+/// The pool on its own: reuse, bounds on idle memory, and `Data` giving its buffer back.
+final class ResponseBufferPoolTests: XCTestCase {
+    func testSizeClasses() {
+        XCTAssertNil(ResponseBufferPool.sizeClass(for: 1000))
+        XCTAssertEqual(ResponseBufferPool.sizeClass(for: 256 << 10), 256 << 10)
+        XCTAssertEqual(ResponseBufferPool.sizeClass(for: (1 << 20) + 1), 2 << 20)
+        XCTAssertEqual(ResponseBufferPool.sizeClass(for: 8 << 20), 8 << 20)
+        XCTAssertNil(ResponseBufferPool.sizeClass(for: (16 << 20) + 1))
+    }
+
+    func testBuffersAreReusedAndIdleMemoryIsBounded() {
+        let pool = ResponseBufferPool(maxRetainedBytes: 4 << 20, idleRetainedBytes: 1 << 20)
+        let a = pool.take(capacity: 1 << 20)
+        pool.give(a, capacity: 1 << 20)
+        XCTAssertEqual(pool.idleBytes, 1 << 20)
+        let b = pool.take(capacity: 1 << 20)
+        XCTAssertEqual(a, b, "an idle buffer of the same class is reused")
+        // While one buffer is lent out, up to maxRetainedBytes stay idle.
+        let more = (0..<5).map { _ in pool.take(capacity: 1 << 20) }
+        XCTAssertEqual(pool.lentBytes, 6 << 20)
+        for p in more { pool.give(p, capacity: 1 << 20) }
+        XCTAssertEqual(pool.idleBytes, 4 << 20)
+        // Once nothing is lent out, only idleRetainedBytes stay.
+        pool.give(b, capacity: 1 << 20)
+        XCTAssertEqual(pool.lentBytes, 0)
+        XCTAssertEqual(pool.idleBytes, 1 << 20)
+    }
+
+    func testDataGivesItsBufferBackWhenReleased() {
+        let pool = ResponseBufferPool(maxRetainedBytes: 8 << 20, idleRetainedBytes: 8 << 20)
+        let p = pool.take(capacity: 2 << 20)
+        p.storeBytes(of: 0xAB, toByteOffset: 7, as: UInt8.self)
+        var data: Data? = pool.data(p, count: 1 << 20, capacity: 2 << 20)
+        var slice: Data? = data![1000..<300_000]
+        XCTAssertEqual(data![7], 0xAB)
+        XCTAssertEqual(pool.lentBytes, 2 << 20)
+        data = nil
+        XCTAssertEqual(pool.lentBytes, 2 << 20, "a slice still holds the buffer")
+        XCTAssertEqual(slice!.count, 299_000)
+        slice = nil
+        XCTAssertEqual(pool.lentBytes, 0)
+        XCTAssertEqual(pool.idleBytes, 2 << 20)
+    }
+}
