@@ -16,6 +16,9 @@ struct DirectoryListing: Sendable {
     let keys: KeyMapping
     let mountPoint: String
     let parallelism: Int
+    /// The mtime of directories that only exist as key prefixes (no marker object to date them):
+    /// the mount time, as lookups report it.
+    let implicitDirectoryMtime: Date
     /// Called for each key that cannot be shown as a POSIX name.
     let hidden: @Sendable (String) -> Void
     /// With `statListedEntries`: the full stat of a listed child (a HEAD), nil when it vanished.
@@ -71,7 +74,7 @@ struct DirectoryListing: Sendable {
         var listedDirectories: [ListedEntry] = []
         for name in directories where !fileNames.contains(name) {
             let old = previous(KeyMapping.child(path, name))
-            listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory()))
+            listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory(mtime: implicitDirectoryMtime)))
         }
         entries += try await headEntries(listedDirectories, directory: path)
         entries.sort { keyOrder($0.name, $1.name) }

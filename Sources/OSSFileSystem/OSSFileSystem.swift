@@ -89,7 +89,7 @@ public final class OSSFileSystem: FileSystemOperations {
             head = { @Sendable [weak self] path, kind in try await self?.listedEntryStat(path, kind: kind) }
         }
         return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                                parallelism: configuration.parallelism, hidden: { [weak self] in self?.logHidden($0) },
+                                parallelism: configuration.parallelism, implicitDirectoryMtime: mountTime, hidden: { [weak self] in self?.logHidden($0) },
                                 headStat: head,
                                 objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }

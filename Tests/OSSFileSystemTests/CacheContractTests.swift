@@ -137,4 +137,16 @@ import Testing
         #expect(try await h.ls("d", plus: true).sorted() == ["f0", "f1", "f2"])
         #expect(h.store.requests(.listObjects) == 1, "a page fetched before a local change is not used")
     }
+
+    /// A directory that exists only as a key prefix is dated like a lookup dates it (the mount
+    /// time), not 1970, whether a listing or a lookup saw it first.
+    @Test(arguments: Backend.allCases)
+    func implicitDirectoriesFromAListingCarryTheMountTime(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        try await h.raw.putObject("top/implicit/x", body: .bytes(Data()), options: WriteOptions())
+        let listed = try await h.entries("top", plus: true)
+        let attributes = try #require(listed.first { $0.name == "implicit" }?.entry?.attributes)
+        #expect(attributes.mtime > Date(timeIntervalSince1970: 86_400 * 365))
+        #expect(attributes.mtime == (try await h.lstat("top")).mtime)
+    }
 }

@@ -16,7 +16,8 @@ oss_date() { LC_ALL=C date -u '+%a, %d %b %Y %H:%M:%S GMT'; }
 oss_put() {
     local key=$1 file=$2; shift 2
     local d; d=$(oss_date)
-    curl -sf -X PUT -T "$file" -H "Date: $d" -H "Content-Type: application/octet-stream" \
+    # --data-binary, not -T: -T appends the file name to a URL ending in "/" (directory markers).
+    curl -sf -X PUT --data-binary @"$file" -H "Date: $d" -H "Content-Type: application/octet-stream" \
         -H "Authorization: $(oss_sign PUT application/octet-stream "$d" "" "/$OSS_BUCKET/$key")" \
         "$@" "$OSS_ENDPOINT/$OSS_BUCKET/$key" >/dev/null
 }
