@@ -30,6 +30,8 @@ public final class ServerProcess: @unchecked Sendable {
 
     private let lock = NSLock()
     private var process: Process?
+    /// Write end of the server's standard input: the server exits when it closes (see `launch`).
+    private var lifeline: Pipe?
     private var boundPort = 0
     private let ownsRoot: Bool
 
@@ -112,7 +114,11 @@ public final class ServerProcess: @unchecked Sendable {
         var arguments = ["--root", root.path, "--listen", "127.0.0.1:\(port)",
                          "--access-key-id", accessKeyId, "--access-key-secret", accessKeySecret]
         for bucket in buckets { arguments += ["--bucket", bucket] }
-        child.arguments = arguments + extraArguments
+        // The server exits when this pipe closes, so a test process that dies (or never runs a
+        // deinit) leaves no server behind.
+        child.arguments = arguments + ["--exit-on-stdin-eof"] + extraArguments
+        let lifeline = Pipe()
+        child.standardInput = lifeline
         let output = Pipe()
         child.standardOutput = output
         child.standardError = FileHandle.standardError
@@ -141,6 +147,7 @@ public final class ServerProcess: @unchecked Sendable {
         }
         lock.withLock {
             process = child
+            self.lifeline = lifeline
             boundPort = bound
         }
     }

@@ -42,6 +42,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
+    @Flag(name: .customLong("exit-on-stdin-eof"),
+          help: "Exit when standard input reaches end of file (a parent that dies takes the server with it).")
+    var exitOnStdinEOF = false
+
     func validate() throws {
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
@@ -75,6 +79,7 @@ struct ServerCommand: AsyncParsableCommand {
             return
         }
         guard let credentials, let address = parsedListen else { throw ExitCode.validationFailure }
+        if exitOnStdinEOF { ParentWatch.exitOnStandardInputEOF() }
         let configuration = ServerConfiguration(
             root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
             accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
