@@ -83,7 +83,7 @@ extension ServerError {
             ("OSSAccessKeyId", accessKeyId),
         ]
         if let canonical = check.canonicalRequest { extras.append(("CanonicalRequest", canonical)) }
-        return ServerError(403, "SignatureDoesNotMatch",
+        return ServerError(.signatureDoesNotMatch,
                            "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
                            ec: "0002-00000040", extras: extras)
     }
