@@ -5,40 +5,17 @@ import OSSProtocol
 import TestSupport
 @testable import OSSFileSystem
 
-/// The data-path behaviours over HTTP: `OSSClient` talking to a real `ossfuse-server` child process
-/// (one per test, stopped when the test ends).
+/// What only the server can tell about the data path: its own request counters (the scenarios over
+/// both backends are in `DataPathContractTests`).
 @Suite struct DataPathServerTests {
     let server: ServerProcess
     let scenarios: DataPathScenarios
 
     init() throws {
-        server = try ServerProcess(buckets: ["datapath"])
-        let configuration = ClientConfiguration(endpoint: server.endpoint, bucket: "datapath",
-                                                credentials: Credentials(accessKeyId: server.accessKeyId,
-                                                                         accessKeySecret: server.accessKeySecret))
-        scenarios = DataPathScenarios(store: DataPathRecordingStore(try OSSClient(configuration: configuration)), prefix: "dp/")
+        let fixture = try DataPathFixture(.server)
+        server = try #require(fixture.server)
+        scenarios = fixture.scenarios
     }
-
-    @Test func sequentialKernelSizedReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 128 << 10) }
-    @Test func sequentialMegabyteReadsMatchTheSource() async throws { try await scenarios.sequentialReadsMatchTheSource(step: 1 << 20) }
-    @Test func randomReadsMatchTheSource() async throws { try await scenarios.randomReadsMatchTheSource() }
-    @Test func mixedAccessMatchesTheSource() async throws { try await scenarios.mixedAccessMatchesTheSource() }
-    @Test func concurrentReorderedReadsMatchTheSource() async throws { try await scenarios.concurrentReorderedReadsMatchTheSource() }
-    @Test func readsAtTheEndOfTheObject() async throws { try await scenarios.readsAtTheEndOfTheObject() }
-    @Test func aFailedGetIsReportedAndRetried() async throws { try await scenarios.aFailedGetIsReportedAndRetried() }
-    @Test func randomWritesMatchAModelWithPutObject() async throws { try await scenarios.randomWritesMatchAModel(multipart: false) }
-    @Test func randomWritesMatchAModelWithMultipart() async throws { try await scenarios.randomWritesMatchAModel(multipart: true) }
-    @Test func truncateShrinksAndExtendsWithZeros() async throws { try await scenarios.truncateShrinksAndExtendsWithZeros() }
-    @Test func loadExistingPreservesContent() async throws { try await scenarios.loadExistingPreservesContent() }
-    @Test func loadExistingOnlyWhenNeeded() async throws { try await scenarios.loadExistingOnlyWhenNeeded() }
-    @Test func failedMultipartUploadAbortsAndKeepsThePreviousObject() async throws {
-        try await scenarios.failedMultipartUploadAbortsAndKeepsThePreviousObject()
-    }
-    @Test func failedUploadThenDiscardLeavesNothing() async throws { try await scenarios.failedUploadThenDiscardLeavesNothing() }
-    @Test func backgroundPartsAreReusedByTheFinalUpload() async throws { try await scenarios.backgroundPartsAreReusedByTheFinalUpload() }
-    @Test func aPartRewrittenAfterItsUploadIsSentAgain() async throws { try await scenarios.aPartRewrittenAfterItsUploadIsSentAgain() }
-    @Test func otherFinalOptionsAbortTheBackgroundUpload() async throws { try await scenarios.otherFinalOptionsAbortTheBackgroundUpload() }
-    @Test func truncatedBelowTheThresholdUsesPutObject() async throws { try await scenarios.truncatedBelowTheThresholdUsesPutObject() }
 
     /// The server itself saw a multipart upload of the planned parts, and large sequential reads as
     /// a few ranged GETs.
