@@ -3,7 +3,7 @@ import PackageDescription
 
 // Layering (see shared design): dependencies point one way only.
 //   ossfuse ─> FUSEBinding ─> OSSFileSystem ─> OSSProtocol (ObjectStore protocol) <─ OSSClient
-//   ossfuse ─> OSSClient (the real ObjectStore) ─> CCurl; OSSProtocol ─> CCrypto
+//   ossfuse ─> OSSClient (the real ObjectStore) ─> CCurl; OSSProtocol ─> CCrypto, CLZMA
 //   ossfuse-server ─> OSSServer ─> OSSProtocol
 // scripts/check-layering enforces the allowed imports.
 let package = Package(
@@ -25,10 +25,12 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("curl")]),
         .systemLibrary(name: "CCrypto", path: "Sources/CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma",
+                       providers: [.apt(["liblzma-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
-        .target(name: "OSSProtocol", dependencies: ["CCrypto"]),
+        .target(name: "OSSProtocol", dependencies: ["CCrypto", "CLZMA"]),
         .target(name: "OSSClient", dependencies: ["OSSProtocol", "CCurl"]),
         .target(name: "OSSFileSystem", dependencies: ["OSSProtocol"]),
         .target(name: "FUSEBinding", dependencies: ["CFuse3", "OSSFileSystem"]),

@@ -6,7 +6,7 @@ extension FUSECallbacks {
     static func opendir(_ req: fuse_req_t, _ ino: fuse_ino_t, _ fi: UnsafeMutablePointer<fuse_file_info>?) {
         let request = FUSERequest(req)
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
-            request.replyOpen(handle: try await fs.opendir(ino), keepCache: false)
+            request.replyOpen(handle: try await fs.opendir(ino), keepCache: false, directIO: false)
         }
     }
 

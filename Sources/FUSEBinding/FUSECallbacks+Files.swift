@@ -7,9 +7,11 @@ extension FUSECallbacks {
         let request = FUSERequest(req)
         let flags = fi?.pointee.flags ?? O_RDONLY
         let context = request.context
-        FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
+        let dispatcher = FUSEDispatcher.of(req)
+        let directIO = dispatcher.options.bypassesPageCache(flags: flags)
+        dispatcher.spawn(request) { fs throws(FSError) in
             let (handle, keepCache) = try await fs.open(ino, flags: flags, context: context)
-            request.replyOpen(handle: handle, keepCache: keepCache)
+            request.replyOpen(handle: handle, keepCache: keepCache, directIO: directIO)
         }
     }
 
@@ -19,9 +21,11 @@ extension FUSECallbacks {
         guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
         let flags = fi?.pointee.flags ?? (O_CREAT | O_WRONLY)
         let context = request.context
-        FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
+        let dispatcher = FUSEDispatcher.of(req)
+        let directIO = dispatcher.options.bypassesPageCache(flags: flags)
+        dispatcher.spawn(request) { fs throws(FSError) in
             let (entry, handle) = try await fs.create(parent: parent, name: name, mode: mode, flags: flags, context: context)
-            request.replyCreate(entry, handle: handle)
+            request.replyCreate(entry, handle: handle, directIO: directIO)
         }
     }
 

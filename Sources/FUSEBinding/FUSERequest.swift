@@ -52,11 +52,12 @@ final class FUSERequest: @unchecked Sendable {
         _ = fuse_reply_entry(raw, &param)
     }
 
-    func replyCreate(_ entry: EntryReply, handle: HandleNumber) {
+    func replyCreate(_ entry: EntryReply, handle: HandleNumber, directIO: Bool) {
         guard claim("create") else { return }
         var param = entry.cEntryParam
         var info = fuse_file_info()
         info.fh = handle
+        info.direct_io = directIO ? 1 : 0
         _ = fuse_reply_create(raw, &param, &info)
     }
 
@@ -71,12 +72,12 @@ final class FUSERequest: @unchecked Sendable {
         _ = text.withCString { fuse_reply_readlink(raw, $0) }
     }
 
-    func replyOpen(handle: HandleNumber, keepCache: Bool) {
+    func replyOpen(handle: HandleNumber, keepCache: Bool, directIO: Bool) {
         guard claim("open") else { return }
         var info = fuse_file_info()
         info.fh = handle
         info.keep_cache = keepCache ? 1 : 0
-        info.direct_io = 0
+        info.direct_io = directIO ? 1 : 0
         _ = fuse_reply_open(raw, &info)
     }
 

@@ -89,6 +89,7 @@ enum MountOptionParser {
             guard s.partSize >= 100 << 10 else { throw MountSettingsError("part_size must be at least 100K") }
         case "max_prefetch": s.maxPrefetchBytes = try size(name, try required())
         case "stat_listed": try flag(); s.statListedEntries = true
+        case "direct_io": try flag(); s.directIOAlways = true
         default:
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"
         }

@@ -30,6 +30,9 @@ enum MountOptionsHelp {
       multipart_threshold=SIZE  multipart upload from this size [32M]
       part_size=SIZE        multipart part size, >= 100K [16M]
       max_prefetch=SIZE     read-ahead memory per open file [256M]
+      direct_io             reads bypass the page cache too: faster one-pass
+                            reads, no caching, no shared mmap [off: only
+                            write-only opens bypass it]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]

@@ -49,7 +49,8 @@ struct MountRunner {
         FUSEMountOptions(fileSystemName: "ossfuse:\(settings.bucket)", readOnly: settings.readOnly,
                          allowOther: settings.allowOther, noSymFollow: settings.noSymFollow,
                          negativeTimeout: settings.negativeTimeout, maxBackground: settings.maxBackground,
-                         maxThreads: max(settings.parallelism, 8))
+                         maxThreads: max(settings.parallelism, 8),
+                         directIO: settings.directIOAlways ? .always : .writeOnly)
     }
 }
 

@@ -34,6 +34,8 @@ struct MountSettings: Sendable, Equatable {
     var maxPrefetchBytes: Int64 = 256 << 20
     /// `stat_listed`: one HEAD per listed entry, so listings show stored modes, owners, mtimes.
     var statListedEntries = false
+    /// `direct_io`: every open bypasses the page cache, not only write-only ones.
+    var directIOAlways = false
 
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {
