@@ -88,4 +88,46 @@ final class WriteMountTests: MountTestCase {
         try m.remount()
         XCTAssertEqual(try sh(m, "stat -c %s empty; cat t"), "0\n0123")
     }
+
+    /// Write-only opens bypass the page cache (FOPEN_DIRECT_IO); readable opens keep it, so a shared
+    /// read-only mapping works, and bytes written through a write-only descriptor (in pieces, in
+    /// place, appended) are what a reader sees. With `-o direct_io` reads bypass it too: shared
+    /// mappings fail with ENODEV, private ones work.
+    func testWriteOnlyOpensAndDirectIOMount() throws {
+        let script = """
+        import errno, mmap, os, sys
+        mode = sys.argv[1]
+        data = bytes(range(256)) * (3 << 12) + os.urandom(12345)
+        fd = os.open('w.bin', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+        for i in range(0, len(data), 100000): os.write(fd, data[i:i + 100000])
+        os.close(fd)
+        r = os.open('w.bin', os.O_RDONLY)
+        if mode == 'cached':
+            m = mmap.mmap(r, 0, access=mmap.ACCESS_READ)
+        else:
+            try:
+                mmap.mmap(r, 0, access=mmap.ACCESS_READ); print('shared mmap worked'); sys.exit(1)
+            except OSError as e:
+                assert e.errno == errno.ENODEV, e
+            m = mmap.mmap(r, 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ)
+        assert m[:] == data, 'mapped bytes differ'
+        w = os.open('w.bin', os.O_WRONLY); os.pwrite(w, b'Z' * 5000, 12295); os.close(w)
+        data = data[:12295] + b'Z' * 5000 + data[17295:]
+        a = os.open('w.bin', os.O_WRONLY | os.O_APPEND); os.write(a, b'tail'); os.close(a)
+        data += b'tail'
+        m.close(); os.close(r)
+        with open('w.bin', 'rb') as f: got = f.read()
+        assert got == data, ('read back differs', len(got), len(data))
+        with open(sys.argv[2], 'wb') as f: f.write(data)
+        print('ok')
+        """
+        try local("cat > policy.py <<'PY'\n\(script)\nPY")
+        for (mode, options) in [("cached", [String]()), ("direct", ["direct_io"])] {
+            let m = try mount(options: options)
+            XCTAssertEqual(try sh(m, "python3 \(q(scratch + "/policy.py")) \(mode) \(q(scratch + "/expected-" + mode))"), "ok\n", mode)
+            try m.remount()
+            XCTAssertEqual(try sh(m, "sha256sum < w.bin"), try local("sha256sum < expected-\(mode)"), mode)
+            m.unmount()
+        }
+    }
 }
