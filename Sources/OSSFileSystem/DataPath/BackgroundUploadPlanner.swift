@@ -77,13 +77,22 @@ public struct BackgroundUploadPlanner: Sendable, Equatable {
     }
 
     /// Records a truncation from `oldSize` to `newSize`: parts from the shorter end on change.
+    /// Any other truncation ends streaming for this handle, but one to zero starts the file afresh:
+    /// a writer going on from offset 0 is sequential again. (That is how `cp` or `>` replace an
+    /// existing file: the kernel opens it, then truncates it to 0 before the first write.)
     public mutating func truncated(from oldSize: Int64, to newSize: Int64) {
         guard oldSize != newSize else { return }
         let first = number(containing: min(oldSize, newSize))
         let last = max(first, number(containing: max(oldSize, newSize)))
         bump(from: first, through: last)
         queued.removeAll { $0.number >= first }
-        sequential = false
+        if newSize == 0 {
+            sequential = true
+            expectedOffset = 0
+            scheduledThrough = 0
+        } else {
+            sequential = false
+        }
     }
 
     /// A part upload ended; returns uploads to start next.
@@ -119,13 +128,23 @@ public struct BackgroundUploadPlanner: Sendable, Equatable {
         for part in first...last { versions[part, default: 0] += 1 }
     }
 
+    /// Queued parts to start now. A part whose number is still in flight (an upload of older bytes,
+    /// before a truncation to zero) waits for it to end: two uploads of one part number could
+    /// reach the server in either order, and the older bytes must never be the ones kept.
     private mutating func nextStarts() -> [Start] {
         var starts: [Start] = []
-        while inFlight.count < maxInFlight, !queued.isEmpty {
-            let start = queued.removeFirst()
-            guard start.version == versions[start.number, default: 0] else { continue }
-            inFlight.insert(start.number)
-            starts.append(start)
+        var index = 0
+        while inFlight.count < maxInFlight, index < queued.count {
+            let start = queued[index]
+            if start.version != versions[start.number, default: 0] {
+                queued.remove(at: index)
+            } else if inFlight.contains(start.number) {
+                index += 1
+            } else {
+                queued.remove(at: index)
+                inFlight.insert(start.number)
+                starts.append(start)
+            }
         }
         return starts
     }

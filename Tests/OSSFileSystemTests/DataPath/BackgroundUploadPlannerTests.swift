@@ -101,4 +101,32 @@ import Testing
         _ = planner.finished(starts[1], etag: "e2")
         #expect(planner.reusable(for: MultipartPlan(size: 3 * MiB, preferredPartSize: MiB)) == [2: "e2"])
     }
+
+    /// `cp` onto an existing file: open, truncate to 0, then write from 0. That streams like a new file.
+    @Test func aTruncationToZeroStartsStreamingAfresh() {
+        var planner = BackgroundUploadPlanner(partSize: MiB, threshold: MiB, maxInFlight: 8)
+        planner.truncated(from: 5 * MiB, to: 0)
+        #expect(writeSequentially(&planner, to: 3 * MiB + 1).map(\.number) == [1, 2, 3])
+        // Any other truncation ends streaming.
+        planner.truncated(from: 3 * MiB + 1, to: MiB)
+        #expect(writeSequentially(&planner, from: MiB, to: 6 * MiB).isEmpty)
+    }
+
+    /// After a truncation to zero, a part number still uploading older bytes is not sent again
+    /// until that upload ends, and the older upload is never the one reused.
+    @Test func aPartStillInFlightIsNotStartedTwice() {
+        var planner = BackgroundUploadPlanner(partSize: MiB, threshold: MiB, maxInFlight: 8)
+        let old = writeSequentially(&planner, to: 2 * MiB + 1)
+        #expect(old.map(\.number) == [1, 2])
+        planner.truncated(from: 2 * MiB + 1, to: 0)
+        let fresh = writeSequentially(&planner, to: 3 * MiB + 1)
+        #expect(fresh.map(\.number) == [3], "parts 1 and 2 wait for their older uploads")
+        let first = planner.finished(old[0], etag: "old1")
+        #expect(first.map(\.number) == [1])
+        let second = planner.finished(old[1], etag: "old2")
+        #expect(second.map(\.number) == [2])
+        #expect(planner.reusable(for: MultipartPlan(size: 3 * MiB + 1, preferredPartSize: MiB)).isEmpty)
+        for start in fresh + first + second { _ = planner.finished(start, etag: "new\(start.number)") }
+        #expect(planner.reusable(for: MultipartPlan(size: 3 * MiB + 1, preferredPartSize: MiB)) == [1: "new1", 2: "new2", 3: "new3"])
+    }
 }

@@ -94,4 +94,7 @@ final class DataPathFixture {
     @Test(arguments: backends) func truncatedBelowTheThresholdUsesPutObject(_ b: Backend) async throws {
         try await DataPathFixture(b).run { try await $0.truncatedBelowTheThresholdUsesPutObject() }
     }
+    @Test(arguments: backends) func replacingAnObjectAfterTruncationToZeroStreams(_ b: Backend) async throws {
+        try await DataPathFixture(b).run { try await $0.replacingAnObjectAfterTruncationToZeroStreams() }
+    }
 }

@@ -107,4 +107,29 @@ extension DataPathScenarios {
         #expect(store.count("CompleteMultipartUpload") == 0)
         #expect(try await store.base.getObject(key, range: nil) == Self.source.prefix(1000))
     }
+
+    /// `cp new existing`: the handle opens the existing object (its bytes not loaded), the kernel
+    /// truncates it to 0, then the writer streams from 0: parts go up before the flush, nothing of
+    /// the old object is downloaded, and the result is exactly the new bytes.
+    func replacingAnObjectAfterTruncationToZeroStreams() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = prefix + "streaming-replace"
+        let old = Data(Self.source.suffix(5 << 20))
+        try await store.base.putObject(key, body: .bytes(old), options: WriteOptions())
+        let data = Data(Self.source.prefix((6 << 20) + 99))
+        let config = configuration(staging, threshold: 2 << 20, partSize: 1 << 20)
+        let options = WriteOptions()
+        store.resetCounts()
+        let file = try StagedFile(store: store, key: key, configuration: config, initialSize: Int64(old.count), loadExisting: true)
+        file.enableBackgroundUpload(options: options)
+        try await file.truncate(to: 0)
+        try await writeSequentially(file, data)
+        #expect(await eventually { store.count("UploadPart") >= 6 })
+        #expect(store.count("CompleteMultipartUpload") == 0)
+        _ = try await file.upload(options: options)
+        #expect(store.count("UploadPart") == 7)   // parts 1...6 in the background, the last one at flush
+        #expect(store.count("GetObject") == 0)
+        #expect(try await store.base.getObject(key, range: nil) == data)
+        file.discard()
+    }
 }
