@@ -10,9 +10,11 @@ import Glibc
 /// read path's time. Buffers come in power-of-two classes; a body whose length is known up front
 /// (Content-Length) is written straight into one, and handed out as `Data` that gives the buffer
 /// back when the last copy of that `Data` goes away. At most `maxRetainedBytes` are kept idle while
-/// some buffer is lent out (a read is going on: a prefetch window of 8 × 8 MiB plus the chunks being
-/// consumed needs about 96 MiB to reach steady state without faults), and at most
-/// `idleRetainedBytes` once every buffer has come back (no read going on).
+/// reads go on (a prefetch window of 8 × 8 MiB plus the chunks being consumed needs about 96 MiB to
+/// reach steady state without faults), and at most `idleRetainedBytes` once every buffer has been
+/// back for `idleGrace`. The grace keeps the buffers of one file for the next: `cp -r` or `cat *`
+/// of many large files otherwise faulted a whole window in again per file (a fifth of the CPU time
+/// reading ten 100 MiB files, where page faults are dear, as in a VM).
 final class ResponseBufferPool: Sendable {
     /// The process-wide pool.
     static let shared = ResponseBufferPool()
@@ -24,8 +26,10 @@ final class ResponseBufferPool: Sendable {
     static let hugePage = 2 << 20
     /// Upper bound of idle bytes kept for reuse.
     let maxRetainedBytes: Int
-    /// Upper bound of idle bytes kept once no buffer is lent out.
+    /// Upper bound of idle bytes kept once no buffer has been lent out for `idleGrace`.
     let idleRetainedBytes: Int
+    /// How long buffers stay after the last one came back, before the pool shrinks to `idleRetainedBytes`.
+    let idleGrace: Duration
 
     private struct State {
         /// Idle buffers per class, as addresses (plain integers cross the lock as `Sendable`).
@@ -33,6 +37,8 @@ final class ResponseBufferPool: Sendable {
         var retained = 0
         /// Bytes handed out by `take` and not yet given back.
         var lent = 0
+        /// Bumped whenever the pool stops being idle: a deferred trim of an older idle period is void.
+        var idlePeriod = 0
 
         /// Removes idle buffers, largest first, until at most `limit` bytes are kept; returns them.
         mutating func trim(to limit: Int) -> [UInt] {
@@ -49,9 +55,10 @@ final class ResponseBufferPool: Sendable {
 
     private let state = Mutex(State())
 
-    init(maxRetainedBytes: Int = 128 << 20, idleRetainedBytes: Int = 16 << 20) {
+    init(maxRetainedBytes: Int = 128 << 20, idleRetainedBytes: Int = 16 << 20, idleGrace: Duration = .seconds(10)) {
         self.maxRetainedBytes = maxRetainedBytes
         self.idleRetainedBytes = min(idleRetainedBytes, maxRetainedBytes)
+        self.idleGrace = idleGrace
     }
 
     /// Bytes kept idle for reuse.
@@ -70,6 +77,7 @@ final class ResponseBufferPool: Sendable {
     /// A buffer of `capacity` bytes (a value from `sizeClass(for:)`), reused when one is idle.
     func take(capacity: Int) -> UnsafeMutableRawPointer {
         let reused = state.withLock { s -> UInt? in
+            if s.lent == 0 { s.idlePeriod += 1 }
             s.lent += capacity
             guard let p = s.free[capacity]?.popLast() else { return nil }
             s.retained -= capacity
@@ -87,13 +95,33 @@ final class ResponseBufferPool: Sendable {
     /// Returns a buffer from `take(capacity:)`; freed at once when the pool already holds enough.
     func give(_ p: UnsafeMutableRawPointer, capacity: Int) {
         let address = UInt(bitPattern: p)
-        let released = state.withLock { s -> [UInt] in
+        let (released, idlePeriod) = state.withLock { s -> ([UInt], Int?) in
             s.lent -= capacity
             s.free[capacity, default: []].append(address)
             s.retained += capacity
-            return s.trim(to: s.lent == 0 ? idleRetainedBytes : maxRetainedBytes)
+            let nowIdle = s.lent == 0
+            if nowIdle && idleGrace <= .zero { return (s.trim(to: idleRetainedBytes), nil) }
+            return (s.trim(to: maxRetainedBytes), nowIdle ? s.idlePeriod : nil)
         }
-        for a in released { UnsafeMutableRawPointer(bitPattern: a)?.deallocate() }
+        Self.deallocate(released)
+        if let idlePeriod {
+            let (seconds, attoseconds) = idleGrace.components
+            let delay = Double(seconds) + Double(attoseconds) / 1e18
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + delay) { [weak self] in
+                self?.trimAfterGrace(idlePeriod)
+            }
+        }
+    }
+
+    /// Shrinks to `idleRetainedBytes` if the pool has stayed idle since `idlePeriod` began.
+    private func trimAfterGrace(_ idlePeriod: Int) {
+        Self.deallocate(state.withLock { s in
+            s.lent == 0 && s.idlePeriod == idlePeriod ? s.trim(to: idleRetainedBytes) : []
+        })
+    }
+
+    private static func deallocate(_ addresses: [UInt]) {
+        for a in addresses { UnsafeMutableRawPointer(bitPattern: a)?.deallocate() }
     }
 
     /// `count` bytes of `p` (a buffer of class `capacity`) as `Data` that gives the buffer back

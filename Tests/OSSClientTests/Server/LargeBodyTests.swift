@@ -44,7 +44,7 @@ final class ResponseBufferPoolTests: XCTestCase {
     }
 
     func testBuffersAreReusedAndIdleMemoryIsBounded() {
-        let pool = ResponseBufferPool(maxRetainedBytes: 4 << 20, idleRetainedBytes: 1 << 20)
+        let pool = ResponseBufferPool(maxRetainedBytes: 4 << 20, idleRetainedBytes: 1 << 20, idleGrace: .zero)
         let a = pool.take(capacity: 1 << 20)
         pool.give(a, capacity: 1 << 20)
         XCTAssertEqual(pool.idleBytes, 1 << 20)
@@ -59,6 +59,23 @@ final class ResponseBufferPoolTests: XCTestCase {
         pool.give(b, capacity: 1 << 20)
         XCTAssertEqual(pool.lentBytes, 0)
         XCTAssertEqual(pool.idleBytes, 1 << 20)
+    }
+
+    /// The next file's reads find the previous file's buffers: the pool shrinks to its idle bound
+    /// only after staying idle for the grace period, and a take in between keeps everything.
+    func testIdleBuffersOutliveAGapBetweenReads() throws {
+        let pool = ResponseBufferPool(maxRetainedBytes: 4 << 20, idleRetainedBytes: 1 << 20, idleGrace: .seconds(2))
+        var lent = (0..<4).map { _ in pool.take(capacity: 1 << 20) }
+        for p in lent { pool.give(p, capacity: 1 << 20) }
+        XCTAssertEqual(pool.idleBytes, 4 << 20, "kept for the grace period")
+        lent = (0..<4).map { _ in pool.take(capacity: 1 << 20) }
+        XCTAssertEqual(pool.idleBytes, 0, "all four reused, none allocated")
+        for p in lent { pool.give(p, capacity: 1 << 20) }
+        // Bounded wait for the deferred trim (no assertion on how long it takes).
+        let deadline = Date().addingTimeInterval(30)
+        while pool.idleBytes > 1 << 20 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(pool.idleBytes, 1 << 20, "shrunk to the idle bound once idle for the grace period")
+        XCTAssertEqual(pool.lentBytes, 0)
     }
 
     func testDataGivesItsBufferBackWhenReleased() {
