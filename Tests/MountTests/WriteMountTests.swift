@@ -91,11 +91,11 @@ final class WriteMountTests: MountTestCase {
 
     /// Write-only opens bypass the page cache (FOPEN_DIRECT_IO); readable opens keep it, so a shared
     /// read-only mapping works, and bytes written through a write-only descriptor (in pieces, in
-    /// place, appended) are what a reader sees. With `-o direct_io` reads bypass it too: shared
-    /// mappings fail with ENODEV, private ones work.
+    /// place, appended, by sendfile) are what a reader sees. With `-o direct_io` reads bypass it too:
+    /// shared mappings fail with ENODEV, private ones work.
     func testWriteOnlyOpensAndDirectIOMount() throws {
         let script = """
-        import errno, mmap, os, sys
+        import errno, mmap, os, shutil, sys
         mode = sys.argv[1]
         data = bytes(range(256)) * (3 << 12) + os.urandom(12345)
         fd = os.open('w.bin', os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
@@ -119,6 +119,11 @@ final class WriteMountTests: MountTestCase {
         with open('w.bin', 'rb') as f: got = f.read()
         assert got == data, ('read back differs', len(got), len(data))
         with open(sys.argv[2], 'wb') as f: f.write(data)
+        # shutil.copyfile writes with sendfile(2): the kernel's splice path into a write-only file.
+        local = sys.argv[2] + '.src'
+        with open(local, 'wb') as f: f.write(os.urandom(3 << 20) + b'end')
+        shutil.copyfile(local, 'sent.bin')
+        with open('sent.bin', 'rb') as f, open(local, 'rb') as g: assert f.read() == g.read(), 'sendfile copy differs'
         print('ok')
         """
         try local("cat > policy.py <<'PY'\n\(script)\nPY")
