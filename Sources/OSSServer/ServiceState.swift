@@ -43,4 +43,13 @@ final class ServiceState: Sendable {
         try AccessPolicy.requireRead(request, bucket: bucket, objectACL: record.acl)
         return (bucket, record)
     }
+
+    /// The record at `key` in `bucket` (nil when absent), after checking the request may write there
+    /// (the object's own ACL counts when it exists): AccessDenied otherwise.
+    func writableRecord(_ request: RequestContext, bucket: BucketRecord, key: String) async throws -> ObjectRecord? {
+        let storage = self.storage
+        let existing = try await io { try storage.object(bucket: bucket.name, key: key) }
+        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        return existing
+    }
 }

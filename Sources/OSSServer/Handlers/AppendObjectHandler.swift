@@ -15,17 +15,10 @@ struct AppendObjectHandler: Sendable {
         try BodyReceiver.checkFraming(request)
         let attributes = try ObjectAttributes.parse(request)
         let storage = service.storage
-        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        let existing = try await service.writableRecord(request, bucket: bucket, key: key)
         if let existing, existing.type != .appendable { throw ServerError.objectNotAppendable }
         if let existing, existing.size != position { throw ServerError.positionNotEqualToLength(existing.size) }
-        let written = try await BodyReceiver(service: service).receive(body)
-        do {
-            try BodyReceiver.verifyContentMD5(request, written)
-        } catch {
-            storage.directory.removeTemp(written.id)
-            throw error
-        }
+        let written = try await BodyReceiver(service: service).receive(body, verifying: request)
         let name = bucket.name
         let record = try await service.io {
             try storage.append(bucket: name, key: key, position: position, received: written) { data in

@@ -62,11 +62,15 @@ struct BodyReceiver: Sendable {
         }
     }
 
-    /// Verifies `Content-MD5` (base64 of the binary MD5) against what was received.
-    static func verifyContentMD5(_ request: RequestContext, _ written: WrittenData) throws {
-        guard let expected = request.header("Content-MD5") else { return }
-        guard let md5 = written.md5, Data(base64Encoded: expected.trimmingCharacters(in: .whitespaces)) == md5 else {
+    /// Receives the body and checks it against the request's `Content-MD5` (base64 of the binary
+    /// MD5), if any: on a mismatch the temp file is removed and InvalidDigest thrown.
+    func receive(_ body: RequestStream, verifying request: RequestContext) async throws -> WrittenData {
+        let written = try await receive(body)
+        if let expected = request.header("Content-MD5"),
+           written.md5 == nil || Data(base64Encoded: expected.trimmingCharacters(in: .whitespaces)) != written.md5 {
+            service.storage.directory.removeTemp(written.id)
             throw ServerError.invalidDigest
         }
+        return written
     }
 }

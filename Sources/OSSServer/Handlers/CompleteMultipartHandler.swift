@@ -13,8 +13,7 @@ struct CompleteMultipartHandler: Sendable {
         let key = request.key ?? ""
         let uploadId = request.queryValue("uploadId") ?? ""
         let storage = service.storage
-        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        let existing = try await service.writableRecord(request, bucket: bucket, key: key)
         let upload = try await service.io { try storage.upload(id: uploadId, bucket: bucket.name, key: key) }
         let stored = try await service.io { try storage.parts(uploadId: uploadId) }
         let data = Data(try await body.collect(limit: 4 << 20).readableBytesView)
@@ -93,6 +92,6 @@ struct CompleteMultipartHandler: Sendable {
                 i += 2
             }
         }
-        return "\"" + Digest.hex(Digest.md5(concatenated)).uppercased() + "-\(parts.count)\""
+        return ObjectRecord.etag(md5: Digest.md5(concatenated), suffix: "-\(parts.count)")
     }
 }

@@ -18,10 +18,7 @@ struct CopyObjectHandler: Sendable {
         let forbid = ObjectAttributes.forbidsOverwrite(request)
         let sourceBucket = try service.bucket(source.bucket)
         let storage = service.storage
-        if !request.isAuthenticated {
-            let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-            try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
-        }
+        if !request.isAuthenticated { _ = try await service.writableRecord(request, bucket: bucket, key: key) }
         let sameKey = source.bucket == bucket.name && source.key == key
         let header: @Sendable (String) -> String? = { request.header($0) }
         let explicitACL = request.header("x-oss-object-acl") != nil

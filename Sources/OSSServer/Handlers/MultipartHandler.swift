@@ -13,8 +13,7 @@ struct MultipartHandler: Sendable {
         let key = request.key ?? ""
         let attributes = try ObjectAttributes.parse(request)
         let storage = service.storage
-        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        let existing = try await service.writableRecord(request, bucket: bucket, key: key)
         if ObjectAttributes.forbidsOverwrite(request) && existing != nil { throw ServerError.fileAlreadyExists }
         let upload = UploadRecord(uploadId: DataDirectory.newId().uppercased(), bucket: bucket.name, key: key,
                                   initiatedMillis: currentMillis(), acl: attributes.acl, storageClass: attributes.storageClass,
@@ -27,14 +26,7 @@ struct MultipartHandler: Sendable {
     func uploadPart(_ request: RequestContext, body: RequestStream) async throws -> ServerResponse {
         let (bucket, key, uploadId, number) = try await partTarget(request)
         try BodyReceiver.checkFraming(request)
-        let written = try await BodyReceiver(service: service).receive(body)
-        let storage = service.storage
-        do {
-            try BodyReceiver.verifyContentMD5(request, written)
-        } catch {
-            storage.directory.removeTemp(written.id)
-            throw error
-        }
+        let written = try await BodyReceiver(service: service).receive(body, verifying: request)
         let part = try await commit(written, uploadId: uploadId, number: number, bucket: bucket.name, key: key)
         return ServerResponse(headers: [("ETag", part.etag), ("Content-MD5", (written.md5 ?? Data()).base64EncodedString()),
                                         ("x-oss-hash-crc64ecma", String(part.crc64))])
@@ -151,15 +143,9 @@ struct MultipartHandler: Sendable {
     private func commit(_ written: WrittenData, uploadId: String, number: Int, bucket: String, key: String) async throws -> PartRecord {
         let storage = service.storage
         return try await service.io {
-            var dataId: String? = written.id
-            if written.size == 0 {
-                storage.directory.removeTemp(written.id)
-                dataId = nil
-            } else {
-                try storage.install(written)
-            }
+            let dataId = try storage.install(written)
             let part = PartRecord(uploadId: uploadId, number: number, size: written.size,
-                                  etag: "\"" + Digest.hex(written.md5 ?? Digest.md5(Data())).uppercased() + "\"",
+                                  etag: ObjectRecord.etag(md5: written.md5 ?? Digest.md5(Data())),
                                   crc64: written.crc64, lastModifiedMillis: currentMillis(), dataId: dataId)
             try storage.commitPart(part, bucket: bucket, key: key)
             return part

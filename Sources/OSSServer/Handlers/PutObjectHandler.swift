@@ -12,28 +12,15 @@ struct PutObjectHandler: Sendable {
         let attributes = try ObjectAttributes.parse(request)
         let forbid = ObjectAttributes.forbidsOverwrite(request)
         let storage = service.storage
-        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        let existing = try await service.writableRecord(request, bucket: bucket, key: key)
         if forbid && existing != nil { throw ServerError.fileAlreadyExists }
-        let written = try await BodyReceiver(service: service).receive(body)
-        do {
-            try BodyReceiver.verifyContentMD5(request, written)
-        } catch {
-            storage.directory.removeTemp(written.id)
-            throw error
-        }
+        let written = try await BodyReceiver(service: service).receive(body, verifying: request)
         let md5 = written.md5 ?? Data()
         let record = try await service.io { () throws -> ObjectRecord in
-            var dataId: String? = written.id
-            if written.size == 0 {
-                storage.directory.removeTemp(written.id)
-                dataId = nil
-            } else {
-                try storage.install(written)
-            }
+            let dataId = try storage.install(written)
             let record = ObjectRecord(
                 bucket: bucket.name, key: key, type: .normal, size: written.size,
-                etag: "\"" + Digest.hex(md5).uppercased() + "\"", crc64: written.crc64,
+                etag: ObjectRecord.etag(md5: md5), crc64: written.crc64,
                 contentMD5: md5.base64EncodedString(), lastModifiedMillis: currentMillis(), acl: attributes.acl,
                 storageClass: attributes.storageClass, standardHeaders: attributes.standardHeaders,
                 userMetadata: attributes.userMetadata, dataId: dataId, symlinkTarget: nil)
@@ -49,10 +36,7 @@ struct PutObjectHandler: Sendable {
         let bucket = try service.bucket(request.bucket)
         let key = request.key ?? ""
         let storage = service.storage
-        if !request.isAuthenticated {
-            let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-            try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
-        }
+        if !request.isAuthenticated { _ = try await service.writableRecord(request, bucket: bucket, key: key) }
         try await service.io { try storage.deleteObject(bucket: bucket.name, key: key) }
         return ServerResponse(status: .noContent)
     }

@@ -17,13 +17,12 @@ struct SymlinkHandler: Sendable {
         let attributes = try ObjectAttributes.parse(request)
         let forbid = ObjectAttributes.forbidsOverwrite(request)
         let storage = service.storage
-        let existing = try await service.io { try storage.object(bucket: bucket.name, key: key) }
-        try AccessPolicy.requireWrite(request, bucket: bucket, objectACL: existing?.acl)
+        let existing = try await service.writableRecord(request, bucket: bucket, key: key)
         if forbid && existing != nil { throw ServerError.fileAlreadyExists }
         let bytes = Array(target.utf8)
         let record = ObjectRecord(
             bucket: bucket.name, key: key, type: .symlink, size: Int64(bytes.count),
-            etag: "\"" + Digest.hex(Digest.md5(Data(bytes))).uppercased() + "\"", crc64: CRC64.checksum(bytes),
+            etag: ObjectRecord.etag(md5: Digest.md5(Data(bytes))), crc64: CRC64.checksum(bytes),
             contentMD5: nil, lastModifiedMillis: currentMillis(), acl: attributes.acl, storageClass: attributes.storageClass,
             standardHeaders: attributes.standardHeaders, userMetadata: attributes.userMetadata, dataId: nil, symlinkTarget: target)
         try await service.io { try storage.commitObject(record, forbidOverwrite: forbid) }

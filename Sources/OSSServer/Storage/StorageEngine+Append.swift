@@ -46,7 +46,6 @@ extension StorageEngine {
 
     /// An opaque ETag for appendable objects (not an MD5, as on OSS).
     static func appendETag(id: String, size: Int64) -> String {
-        let digest = Digest.md5(Data("\(id):\(size)".utf8))
-        return "\"" + Digest.hex(digest).uppercased() + "\""
+        ObjectRecord.etag(md5: Digest.md5(Data("\(id):\(size)".utf8)))
     }
 }

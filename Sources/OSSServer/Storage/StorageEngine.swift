@@ -145,8 +145,16 @@ final class StorageEngine: @unchecked Sendable {
         }
     }
 
-    /// Installs a finished temp file as committed data.
-    func install(_ written: WrittenData) throws { try directory.install(id: written.id) }
+    /// Installs a finished temp file as committed data and returns its id; an empty body needs no
+    /// data file (its temp file is removed and the id is nil).
+    func install(_ written: WrittenData) throws -> String? {
+        guard written.size > 0 else {
+            directory.removeTemp(written.id)
+            return nil
+        }
+        try directory.install(id: written.id)
+        return written.id
+    }
 }
 
 /// An open data file of an object being read: where its bytes start in the object and how many.
