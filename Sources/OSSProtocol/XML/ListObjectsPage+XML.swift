@@ -16,24 +16,21 @@ extension ListObjectsPage {
             w.element("IsTruncated", isTruncated ? "true" : "false")
             w.element("NextContinuationToken", ifPresent: nextContinuationToken.map(enc))
             w.element("KeyCount", String(contents.count + commonPrefixes.count))
-            for c in contents { c.writeContents(&w, encode: enc) }
-            for p in commonPrefixes { w.element("CommonPrefixes") { $0.element("Prefix", enc(p)) } }
+            ListingEncoding.writeEntries(&w, contents: contents, commonPrefixes: commonPrefixes, encode: enc)
         }
         return w.data
     }
 
     /// Decodes a ListObjectsV2 answer, undoing `encoding-type=url` when the answer says so.
     public static func decode(_ data: Data) throws -> ListObjectsPage {
-        let root = try XMLNode.parse(data)
-        guard root.name == "ListBucketResult" else { throw XMLDocumentError.unexpected("root \(root.name)") }
-        let dec = ListingEncoding.decoder(root.string("EncodingType"))
+        let (root, dec) = try ListingEncoding.listBucketResult(data)
         func opt(_ name: String) throws -> String? { try root.string(name).map(dec) }
+        let (contents, commonPrefixes) = try ListingEncoding.entries(root, decode: dec)
         return ListObjectsPage(
             bucket: root.string("Name") ?? "", prefix: try opt("Prefix") ?? "", delimiter: try opt("Delimiter").flatMap { $0.isEmpty ? nil : $0 },
             startAfter: try opt("StartAfter"), continuationToken: try opt("ContinuationToken"),
             maxKeys: root.int("MaxKeys") ?? 0, isTruncated: root.bool("IsTruncated") ?? false,
             nextContinuationToken: try opt("NextContinuationToken").flatMap { $0.isEmpty ? nil : $0 },
-            contents: try root.children("Contents").map { try ObjectSummary.read($0, decode: dec) },
-            commonPrefixes: try root.children("CommonPrefixes").compactMap { try $0.string("Prefix").map(dec) })
+            contents: contents, commonPrefixes: commonPrefixes)
     }
 }

@@ -34,23 +34,20 @@ public struct ListObjectsV1Page: Sendable, Equatable {
             w.element("EncodingType", ifPresent: encodingType)
             w.element("IsTruncated", isTruncated ? "true" : "false")
             w.element("NextMarker", ifPresent: nextMarker.map(enc))
-            for c in contents { c.writeContents(&w, encode: enc) }
-            for p in commonPrefixes { w.element("CommonPrefixes") { $0.element("Prefix", enc(p)) } }
+            ListingEncoding.writeEntries(&w, contents: contents, commonPrefixes: commonPrefixes, encode: enc)
         }
         return w.data
     }
 
     /// Decodes a ListObjects (V1) answer.
     public static func decode(_ data: Data) throws -> ListObjectsV1Page {
-        let root = try XMLNode.parse(data)
-        guard root.name == "ListBucketResult" else { throw XMLDocumentError.unexpected("root \(root.name)") }
-        let dec = ListingEncoding.decoder(root.string("EncodingType"))
+        let (root, dec) = try ListingEncoding.listBucketResult(data)
         func opt(_ name: String) throws -> String? { try root.string(name).map(dec) }
+        let (contents, commonPrefixes) = try ListingEncoding.entries(root, decode: dec)
         return ListObjectsV1Page(
             bucket: root.string("Name") ?? "", prefix: try opt("Prefix") ?? "", marker: try opt("Marker") ?? "",
             delimiter: try opt("Delimiter").flatMap { $0.isEmpty ? nil : $0 }, maxKeys: root.int("MaxKeys") ?? 0,
             isTruncated: root.bool("IsTruncated") ?? false, nextMarker: try opt("NextMarker").flatMap { $0.isEmpty ? nil : $0 },
-            contents: try root.children("Contents").map { try ObjectSummary.read($0, decode: dec) },
-            commonPrefixes: try root.children("CommonPrefixes").compactMap { try $0.string("Prefix").map(dec) })
+            contents: contents, commonPrefixes: commonPrefixes)
     }
 }

@@ -40,4 +40,26 @@ public enum ListingEncoding {
             return d
         }
     }
+
+    /// The `<ListBucketResult>` root of a ListObjects answer (V1 or V2) and the name decoder its
+    /// `<EncodingType>` asks for.
+    static func listBucketResult(_ data: Data) throws -> (root: XMLNode, decode: (String) throws -> String) {
+        let root = try XMLNode.parse(data)
+        guard root.name == "ListBucketResult" else { throw XMLDocumentError.unexpected("root \(root.name)") }
+        return (root, decoder(root.string("EncodingType")))
+    }
+
+    /// The `<Contents>` and `<CommonPrefixes>` entries that end every ListObjects document.
+    static func writeEntries(_ w: inout XMLWriter, contents: [ObjectSummary], commonPrefixes: [String],
+                             encode: (String) -> String) {
+        for c in contents { c.writeContents(&w, encode: encode) }
+        for p in commonPrefixes { w.element("CommonPrefixes") { $0.element("Prefix", encode(p)) } }
+    }
+
+    /// The entries of a ListObjects document, names decoded.
+    static func entries(_ root: XMLNode, decode: (String) throws -> String) throws
+        -> (contents: [ObjectSummary], commonPrefixes: [String]) {
+        (try root.children("Contents").map { try ObjectSummary.read($0, decode: decode) },
+         try root.children("CommonPrefixes").compactMap { try $0.string("Prefix").map(decode) })
+    }
 }
