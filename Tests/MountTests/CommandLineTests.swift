@@ -3,19 +3,7 @@ import TestSupport
 import XCTest
 
 /// The `ossfuse` command itself: errors before mounting, daemonizing, signals, logs, passwd files.
-final class CommandLineTests: MountTestCase {
-    private var mountPoint: String { scratch + "/mnt" }
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        if scratch != nil { forceCleanUp(mountPoint: mountPoint) }
-        try super.tearDownWithError()
-    }
-
+final class CommandLineTests: CommandMountTestCase {
     private var credentials: [String: String] {
         ["OSS_ACCESS_KEY_ID": server.accessKeyId, "OSS_ACCESS_KEY_SECRET": server.accessKeySecret]
     }

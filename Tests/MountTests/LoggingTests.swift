@@ -6,19 +6,7 @@ import XCTest
 
 /// Where a mount's log goes: `log_file=`, or syslog for a background mount without one; what is
 /// in it (`-d`: one line per request; always: the file system's notes) and what never is (secrets).
-final class LoggingTests: MountTestCase {
-    private var mountPoint: String { scratch + "/mnt" }
-
-    override func setUpWithError() throws {
-        try super.setUpWithError()
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        if scratch != nil { forceCleanUp(mountPoint: mountPoint) }
-        try super.tearDownWithError()
-    }
-
+final class LoggingTests: CommandMountTestCase {
     /// Mounts in the background (the command returns once the mount is live), runs `work` in it,
     /// unmounts and waits for the daemon to end.
     private func backgroundMount(_ arguments: [String], work: String) throws {

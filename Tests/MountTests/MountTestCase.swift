@@ -125,3 +125,19 @@ private final class BlockingResult<T: Sendable>: @unchecked Sendable {
     // @unchecked: written before `signal()`, read after `wait()`.
     var result: Result<T, Error>?
 }
+
+/// Base of the tests that run the `ossfuse` command by hand on their own mount point,
+/// `scratch/mnt`, which is unmounted (lazily, if need be) after each test whatever happened.
+class CommandMountTestCase: MountTestCase {
+    var mountPoint: String { scratch + "/mnt" }
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if scratch != nil { forceCleanUp(mountPoint: mountPoint) }
+        try super.tearDownWithError()
+    }
+}

@@ -13,10 +13,11 @@ final class TransportTests: XCTestCase {
     }
 
     func client(_ responder: LoopbackResponder, maxRetries: Int = 4, lowSpeed: Double = 30,
-                log: LogSink? = nil) throws -> OSSClient {
+                retriesUnreachable: Bool = true, log: LogSink? = nil) throws -> OSSClient {
         var c = ClientConfiguration(endpoint: responder.endpoint, bucket: "bucket",
                                     credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
         c.maxRetries = maxRetries
+        c.retriesUnreachable = retriesUnreachable
         c.lowSpeedTimeout = lowSpeed
         c.connectTimeout = 5
         if let log { c.log = { log.add($0) } }
@@ -88,15 +89,10 @@ final class TransportTests: XCTestCase {
 
     func testConnectionRefusedIsATransportError() async throws {
         let r = try LoopbackResponder([.drop])
-        let port = r.port
         r.stop()
-        var c = ClientConfiguration(endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: "bucket",
-                                    credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
-        c.maxRetries = 1
         let log = LogSink()
-        c.log = { log.add($0) }
         do {
-            _ = try await OSSClient(configuration: c).headObject("k")
+            _ = try await client(r, maxRetries: 1, log: log).headObject("k")
             XCTFail("expected an error")
         } catch let e as TransportError {
             XCTAssertEqual(e.kind, .connection, e.message)
@@ -107,16 +103,10 @@ final class TransportTests: XCTestCase {
 
     func testRefusedConnectionIsNotRetriedWhenUnreachableFailsFast() async throws {
         let r = try LoopbackResponder([.drop])
-        let port = r.port
         r.stop()
-        var c = ClientConfiguration(endpoint: URL(string: "http://127.0.0.1:\(port)")!, bucket: "bucket",
-                                    credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
-        c.maxRetries = 4
-        c.retriesUnreachable = false
         let log = LogSink()
-        c.log = { log.add($0) }
         do {
-            _ = try await OSSClient(configuration: c).headObject("k")
+            _ = try await client(r, maxRetries: 4, retriesUnreachable: false, log: log).headObject("k")
             XCTFail("expected an error")
         } catch let e as TransportError {
             XCTAssertEqual(e.kind, .connection, e.message)
@@ -128,11 +118,7 @@ final class TransportTests: XCTestCase {
         let r = try LoopbackResponder([.drop, .respond(status: 503, body: Self.errorBody("ServiceUnavailable")),
                                        .respond(status: 200, headers: Self.okHeaders)])
         defer { r.stop() }
-        var c = ClientConfiguration(endpoint: r.endpoint, bucket: "bucket",
-                                    credentials: Credentials(accessKeyId: "ak", accessKeySecret: "sk"))
-        c.maxRetries = 4
-        c.retriesUnreachable = false
-        _ = try await OSSClient(configuration: c).headObject("k")
+        _ = try await client(r, maxRetries: 4, retriesUnreachable: false).headObject("k")
         XCTAssertEqual(r.received.count, 3)
     }
 
