@@ -31,7 +31,7 @@ public final class ServerProcess: @unchecked Sendable {
     private let lock = NSLock()
     private var process: Process?
     /// Write end of the server's standard input: the server exits when it closes (see `launch`).
-    private var lifeline: Pipe?
+    private var lifeline: Lifeline?
     private var boundPort = 0
     private let ownsRoot: Bool
 
@@ -114,28 +114,33 @@ public final class ServerProcess: @unchecked Sendable {
         var arguments = ["--root", root.path, "--listen", "127.0.0.1:\(port)",
                          "--access-key-id", accessKeyId, "--access-key-secret", accessKeySecret]
         for bucket in buckets { arguments += ["--bucket", bucket] }
-        // The server exits when this pipe closes, so a test process that dies (or never runs a
-        // deinit) leaves no server behind.
+        // The server exits when this socket closes, so a test process that dies (or never runs a
+        // deinit) leaves no server behind. Close-on-exec: no other child started meanwhile (tests
+        // start many servers at once) may inherit the write end and so keep this server alive.
         child.arguments = arguments + ["--exit-on-stdin-eof"] + extraArguments
-        let lifeline = Pipe()
-        child.standardInput = lifeline
+        let lifeline = try Lifeline()
+        child.standardInput = lifeline.serverEnd
+        // The server's stdout and stderr come back through one pipe that only this process reads
+        // (and passes on to stderr), never straight to this process's stderr: `swift test` reads
+        // that to its end, so a server outliving the tests would keep it waiting for ever.
         let output = Pipe()
         child.standardOutput = output
-        child.standardError = FileHandle.standardError
+        child.standardError = output
         try child.run()
+        lifeline.closeServerEnd()
         let listening = ListeningLine()
         let reader = output.fileHandleForReading
         Thread.detachNewThread {
-            var text = ""
+            var pending = Data()
             while true {
                 let data = reader.availableData
                 if data.isEmpty { listening.set(nil); return }
-                text += String(decoding: data, as: UTF8.self)
-                if let line = text.split(separator: "\n").first(where: { $0.hasPrefix("listening on http://") }) {
-                    listening.set(String(line))
-                    // Keep draining so the child never blocks on a full pipe.
-                    while !reader.availableData.isEmpty {}
-                    return
+                pending.append(data)
+                while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = pending[pending.startIndex...newline]
+                    pending = Data(pending[(newline + 1)...])
+                    let text = String(decoding: line.dropLast(), as: UTF8.self)
+                    if text.hasPrefix("listening on http://") { listening.set(text) } else { FileHandle.standardError.write(line) }
                 }
             }
         }
@@ -184,6 +189,27 @@ public final class ServerProcess: @unchecked Sendable {
     private static func randomHex(_ bytes: Int) -> String {
         (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
     }
+}
+
+/// A connected socket pair: the server reads one end as its standard input and exits at end of
+/// file, that is when this process closes the other end or dies. Both ends are made close-on-exec
+/// atomically (`SOCK_CLOEXEC`; glibc's module has no `pipe2`); the server's copy becomes its fd 0,
+/// where dup2 clears the flag.
+private final class Lifeline: @unchecked Sendable {  // immutable after init but for closeServerEnd, called once by launch
+    let serverEnd: FileHandle
+    private let keptEnd: FileHandle
+
+    init() throws {
+        var fds: [Int32] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw ServerProcess.Failure("socketpair: \(String(cString: strerror(errno)))")
+        }
+        serverEnd = FileHandle(fileDescriptor: fds[0], closeOnDealloc: true)
+        keptEnd = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+    }
+
+    /// Drops this process's copy of the read end once the server has its own.
+    func closeServerEnd() { try? serverEnd.close() }
 }
 
 /// The listening line handed from the reader thread to `launch`.
