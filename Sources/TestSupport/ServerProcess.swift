@@ -68,6 +68,16 @@ public final class ServerProcess: @unchecked Sendable {
     /// True while the child process runs.
     public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
 
+    /// The child's process id while it runs.
+    public var processIdentifier: Int32? { lock.withLock { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } } }
+
+    /// Closes this process's end of the server's standard input, as this process's death would:
+    /// the server then ends by itself (`--exit-on-stdin-eof`).
+    public func closeLifeline() {
+        let lifeline: Lifeline? = lock.withLock { defer { self.lifeline = nil }; return self.lifeline }
+        lifeline?.closeKeptEnd()
+    }
+
     /// The directory holding `ossfuse-server`.
     public static func binaryDirectory() -> URL {
         if let dir = ProcessInfo.processInfo.environment["OSSFUSE_BIN_DIR"], !dir.isEmpty {
@@ -210,6 +220,9 @@ private final class Lifeline: @unchecked Sendable {  // immutable after init but
 
     /// Drops this process's copy of the read end once the server has its own.
     func closeServerEnd() { try? serverEnd.close() }
+
+    /// Closes the end this process keeps: the server sees end of file.
+    func closeKeptEnd() { try? keptEnd.close() }
 }
 
 /// The listening line handed from the reader thread to `launch`.

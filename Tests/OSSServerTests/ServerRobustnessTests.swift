@@ -97,6 +97,30 @@ final class ServerRobustnessTests: XCTestCase {
         XCTAssertEqual(try Self.check(root: server.root), 1)
     }
 
+    /// A server whose starter goes away (here: closes the server's standard input, as its death
+    /// would) ends by itself, keeps what it acknowledged, and never held the starter's stderr: a
+    /// server outliving `swift test` would otherwise keep it (and CI) waiting for ever.
+    func testAServerEndsWithItsStarterAndKeepsWhatItAcknowledged() async throws {
+        let server = try ServerProcess()
+        let client = RawOSSClient(server: server)
+        let put = try await client.send("PUT", key: "kept", body: Data("acknowledged".utf8))
+        XCTAssertEqual(put.status, 200)
+        let pid = try XCTUnwrap(server.processIdentifier)
+        let serverStderr = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/2")
+        let ownStderr = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/2")
+        XCTAssertNotEqual(serverStderr, ownStderr, "the server's stderr comes back through a pipe of ours")
+
+        server.closeLifeline()
+        // Bounded only so that a regression fails instead of hanging; the assertion is that it ends.
+        for _ in 0..<600 where server.isRunning { try await Task.sleep(nanoseconds: 50_000_000) }
+        XCTAssertFalse(server.isRunning, "the server ended at end of file on its standard input")
+        XCTAssertEqual(try Self.check(root: server.root), 0, "index and data files agree after the abrupt end")
+        let again = try ServerProcess(root: server.root)
+        let get = try await RawOSSClient(server: again).send("GET", key: "kept")
+        XCTAssertEqual(get.status, 200)
+        XCTAssertEqual(get.body, Data("acknowledged".utf8))
+    }
+
     func testStatsHaveEveryOperationNameWithZeroCounts() throws {
         let server = try ServerProcess()
         let stats = try server.stats()
