@@ -205,7 +205,7 @@ public final class ServerProcess: @unchecked Sendable {
 /// file, that is when this process closes the other end or dies. Both ends are made close-on-exec
 /// atomically (`SOCK_CLOEXEC`; glibc's module has no `pipe2`); the server's copy becomes its fd 0,
 /// where dup2 clears the flag.
-private final class Lifeline: @unchecked Sendable {  // immutable after init but for closeServerEnd, called once by launch
+private final class Lifeline: Sendable {
     let serverEnd: FileHandle
     private let keptEnd: FileHandle
 
