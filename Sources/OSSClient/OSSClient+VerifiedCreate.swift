@@ -57,17 +57,6 @@ extension OSSClient {
     /// The ETag OSS gives a multipart object made of `parts` (sorted): `"HEX-N"`, the upper-case MD5 over
     /// the concatenated binary MD5s of the parts (their ETags).
     static func multipartETag(_ parts: [UploadedPart]) -> String? {
-        var concatenated = Data()
-        for part in parts {
-            let hex = Array(part.etag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).utf8)
-            guard hex.count == 32 else { return nil }
-            var i = 0
-            while i < hex.count {
-                guard let byte = UInt8(String(decoding: hex[i...(i + 1)], as: UTF8.self), radix: 16) else { return nil }
-                concatenated.append(byte)
-                i += 2
-            }
-        }
-        return "\"" + Digest.hex(Digest.md5(concatenated)).uppercased() + "-\(parts.count)\""
+        Digest.multipartETag(partETags: parts.map(\.etag))
     }
 }

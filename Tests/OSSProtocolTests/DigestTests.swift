@@ -14,6 +14,15 @@ final class DigestTests: XCTestCase {
         XCTAssertEqual(Digest.etag(Data()), "\"D41D8CD98F00B204E9800998ECF8427E\"")
     }
 
+    func testMultipartETagIsTheMD5OfThePartMD5s() {
+        // Parts "hello" and "world": MD5 over the two binary MD5s (computed independently, Python hashlib).
+        let parts = [Digest.etag(Data("hello".utf8)), "7D793037A0760186574B0282F2F435E7"]
+        XCTAssertEqual(Digest.multipartETag(partETags: parts), "\"065947336A2F2A95BA8899F3675C3BE6-2\"")
+        XCTAssertEqual(Digest.etag(md5: Digest.md5(Data("hello".utf8)), suffix: "-1"), "\"5D41402ABC4B2A76B9719D911017C592-1\"")
+        XCTAssertNil(Digest.multipartETag(partETags: ["\"5D41402ABC4B2A76B9719D911017C592-1\""]), "not an MD5")
+        XCTAssertNil(Digest.multipartETag(partETags: ["\"ZZ41402ABC4B2A76B9719D911017C592\""]), "not hexadecimal")
+    }
+
     func testSHA256AndHMACKnownValues() {
         XCTAssertEqual(Digest.hex(Digest.sha256(Data("abc".utf8))),
                        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")

@@ -24,7 +24,26 @@ public enum Digest {
     public static func contentMD5(_ data: Data) -> String { md5(data).base64EncodedString() }
 
     /// OSS ETag of a simple upload: quoted upper-case hex MD5.
-    public static func etag(_ data: Data) -> String { "\"" + hex(md5(data)).uppercased() + "\"" }
+    public static func etag(_ data: Data) -> String { etag(md5: md5(data)) }
+
+    /// An ETag as OSS writes it from a binary MD5: quoted upper-case hex, then `suffix`.
+    public static func etag(md5: Data, suffix: String = "") -> String { "\"" + hex(md5).uppercased() + suffix + "\"" }
+
+    /// The ETag OSS gives a multipart object from its parts' ETags, in part order: `"HEX-N"`, the
+    /// MD5 over the concatenated binary MD5s of the parts. Nil when a part's ETag (quotes allowed)
+    /// is not 32 hexadecimal digits.
+    public static func multipartETag(partETags: [String]) -> String? {
+        var concatenated = Data()
+        for partETag in partETags {
+            let hex = Array(partETag.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).utf8)
+            guard hex.count == 32 else { return nil }
+            for i in stride(from: 0, to: hex.count, by: 2) {
+                guard let byte = UInt8(String(decoding: hex[i...(i + 1)], as: UTF8.self), radix: 16) else { return nil }
+                concatenated.append(byte)
+            }
+        }
+        return etag(md5: md5(concatenated), suffix: "-\(partETags.count)")
+    }
 
     private static func evp(_ md: OpaquePointer?, _ data: Data) -> Data {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))

@@ -61,6 +61,8 @@ struct CompleteMultipartHandler: Sendable {
     /// fsynced when uploaded). Its CRC-64 is combined from the parts' CRCs.
     private func assemble(_ upload: UploadRecord, parts: [PartRecord], forbid: Bool) async throws -> ObjectRecord {
         let storage = service.storage
+        // The server's own part ETags, always quoted MD5s.
+        guard let etag = Digest.multipartETag(partETags: parts.map(\.etag)) else { throw ServerError.invalidPart }
         return try await service.io {
             var crc: UInt64 = 0
             var size: Int64 = 0
@@ -72,26 +74,12 @@ struct CompleteMultipartHandler: Sendable {
             }
             let record = ObjectRecord(
                 bucket: upload.bucket, key: upload.key, type: .multipart, size: size,
-                etag: Self.etag(parts), crc64: crc, contentMD5: nil, lastModifiedMillis: currentMillis(),
+                etag: etag, crc64: crc, contentMD5: nil, lastModifiedMillis: currentMillis(),
                 acl: upload.acl, storageClass: upload.storageClass, standardHeaders: upload.standardHeaders,
                 userMetadata: upload.userMetadata, dataId: nil, symlinkTarget: nil,
                 segments: segments.isEmpty ? nil : segments)
             try storage.completeUpload(id: upload.uploadId, record: record, forbidOverwrite: forbid)
             return record
         }
-    }
-
-    /// `"HEX-N"`: MD5 over the concatenated binary part MD5s.
-    static func etag(_ parts: [PartRecord]) -> String {
-        var concatenated = Data()
-        for part in parts {
-            let hex = Array(Preconditions.normalize(part.etag).utf8)
-            var i = 0
-            while i + 1 < hex.count {
-                if let byte = UInt8(String(decoding: hex[i...(i + 1)], as: UTF8.self), radix: 16) { concatenated.append(byte) }
-                i += 2
-            }
-        }
-        return ObjectRecord.etag(md5: Digest.md5(concatenated), suffix: "-\(parts.count)")
     }
 }

@@ -145,7 +145,7 @@ struct MultipartHandler: Sendable {
         return try await service.io {
             let dataId = try storage.install(written)
             let part = PartRecord(uploadId: uploadId, number: number, size: written.size,
-                                  etag: ObjectRecord.etag(md5: written.md5 ?? Digest.md5(Data())),
+                                  etag: Digest.etag(md5: written.md5 ?? Digest.md5(Data())),
                                   crc64: written.crc64, lastModifiedMillis: currentMillis(), dataId: dataId)
             try storage.commitPart(part, bucket: bucket, key: key)
             return part

@@ -20,7 +20,7 @@ struct PutObjectHandler: Sendable {
             let dataId = try storage.install(written)
             let record = ObjectRecord(
                 bucket: bucket.name, key: key, type: .normal, size: written.size,
-                etag: ObjectRecord.etag(md5: md5), crc64: written.crc64,
+                etag: Digest.etag(md5: md5), crc64: written.crc64,
                 contentMD5: md5.base64EncodedString(), lastModifiedMillis: currentMillis(), acl: attributes.acl,
                 storageClass: attributes.storageClass, standardHeaders: attributes.standardHeaders,
                 userMetadata: attributes.userMetadata, dataId: dataId, symlinkTarget: nil)

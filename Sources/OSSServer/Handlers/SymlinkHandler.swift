@@ -22,7 +22,7 @@ struct SymlinkHandler: Sendable {
         let bytes = Array(target.utf8)
         let record = ObjectRecord(
             bucket: bucket.name, key: key, type: .symlink, size: Int64(bytes.count),
-            etag: ObjectRecord.etag(md5: Digest.md5(Data(bytes))), crc64: CRC64.checksum(bytes),
+            etag: Digest.etag(Data(bytes)), crc64: CRC64.checksum(bytes),
             contentMD5: nil, lastModifiedMillis: currentMillis(), acl: attributes.acl, storageClass: attributes.storageClass,
             standardHeaders: attributes.standardHeaders, userMetadata: attributes.userMetadata, dataId: nil, symlinkTarget: target)
         try await service.io { try storage.commitObject(record, forbidOverwrite: forbid) }

@@ -3,11 +3,6 @@ import OSSProtocol
 
 /// The stored facts of one object (or symlink) as kept in the metadata index.
 struct ObjectRecord: Sendable, Equatable {
-    /// An ETag as OSS writes it: the quoted upper-case hex of `md5`, then `suffix` (`-N` for multipart).
-    static func etag(md5: Data, suffix: String = "") -> String {
-        "\"" + Digest.hex(md5).uppercased() + suffix + "\""
-    }
-
     var bucket: String
     var key: String
     var type: ObjectType

@@ -46,6 +46,6 @@ extension StorageEngine {
 
     /// An opaque ETag for appendable objects (not an MD5, as on OSS).
     static func appendETag(id: String, size: Int64) -> String {
-        ObjectRecord.etag(md5: Digest.md5(Data("\(id):\(size)".utf8)))
+        Digest.etag(Data("\(id):\(size)".utf8))
     }
 }
