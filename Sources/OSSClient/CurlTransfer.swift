@@ -19,10 +19,11 @@ final class CurlTransfer: @unchecked Sendable {
     private var headers: [(name: String, value: String)] = []
     private var responseBody = Data()
     /// A pooled buffer the body is written into when its length is known and large (see
-    /// `ResponseBufferPool`); `pooledCount` bytes filled out of `pooledCapacity`.
-    private var pooled: UnsafeMutableRawPointer?
-    private var pooledCapacity = 0
+    /// `ResponseBufferPool`); `pooledCount` bytes filled. Its prefixes go to `request.progress`.
+    private var pooled: PooledBuffer?
     private var pooledCount = 0
+    /// Status of the answer being received (from its status line).
+    private var status = 0
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
     private var continuation: CheckedContinuation<HTTPResponse, Error>?
@@ -40,7 +41,6 @@ final class CurlTransfer: @unchecked Sendable {
 
     deinit {
         errorBuffer.deallocate()
-        if let pooled { ResponseBufferPool.shared.give(pooled, capacity: pooledCapacity) }
         if let headerList { curl_slist_free_all(headerList) }
     }
 
@@ -92,22 +92,23 @@ final class CurlTransfer: @unchecked Sendable {
 
     fileprivate func appendBody(_ p: UnsafeMutablePointer<CChar>, _ n: Int) {
         if let pooled {
-            if pooledCount + n <= pooledCapacity {
-                (pooled + pooledCount).copyMemory(from: p, byteCount: n)
+            if pooledCount + n <= pooled.capacity {
+                (pooled.base + pooledCount).copyMemory(from: p, byteCount: n)
                 pooledCount += n
+                if let progress = request.progress, status == 206 {
+                    progress.received(pooled.data(count: pooledCount))
+                }
                 return
             }
             // Longer than announced: continue in `Data`.
-            responseBody = Data(bytes: pooled, count: pooledCount)
+            responseBody = Data(bytes: pooled.base, count: pooledCount)
             releasePooled()
         }
         p.withMemoryRebound(to: UInt8.self, capacity: n) { responseBody.append($0, count: n) }
     }
 
     private func releasePooled() {
-        if let pooled { ResponseBufferPool.shared.give(pooled, capacity: pooledCapacity) }
         pooled = nil
-        pooledCapacity = 0
         pooledCount = 0
     }
 
@@ -115,16 +116,14 @@ final class CurlTransfer: @unchecked Sendable {
     private func takeBody() -> Data {
         guard let p = pooled else { return responseBody }
         pooled = nil
-        guard pooledCount > 0 else {
-            ResponseBufferPool.shared.give(p, capacity: pooledCapacity)
-            return Data()
-        }
-        return ResponseBufferPool.shared.data(p, count: pooledCount, capacity: pooledCapacity)
+        return pooledCount > 0 ? p.data(count: pooledCount) : Data()
     }
 
     fileprivate func appendHeader(_ p: UnsafeMutablePointer<CChar>, _ n: Int) {
         let line = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
+            let fields = line.split(separator: " ", maxSplits: 2)
+            status = fields.count > 1 ? Int(fields[1]) ?? 0 : 0
             headers.removeAll()
             releasePooled()
             responseBody = Data()
@@ -137,8 +136,7 @@ final class CurlTransfer: @unchecked Sendable {
         // One allocation for the whole body (capped: the length comes from the network).
         if name == "content-length", request.method != "HEAD", let n = Int(value), n > 0, responseBody.isEmpty, pooled == nil {
             if let capacity = ResponseBufferPool.sizeClass(for: n) {
-                pooled = ResponseBufferPool.shared.take(capacity: capacity)
-                pooledCapacity = capacity
+                pooled = PooledBuffer(capacity: capacity)
             } else {
                 responseBody.reserveCapacity(min(n, CurlTransfer.maxReservation))
             }

@@ -8,6 +8,9 @@ struct HTTPRequest: Sendable {
     var body: UploadBody?
     /// Compute the CRC-64 of the uploaded bytes while sending.
     var computeUploadCRC = false
+    /// Told of the body's prefixes as they arrive when the answer is a 206 (Partial Content), and
+    /// only of bodies written into a pooled buffer (large, with a Content-Length).
+    var progress: (any BodyProgress)? = nil
 }
 
 /// One HTTP answer.

@@ -9,7 +9,22 @@ extension OSSClient {
 
     /// GetObject of `range` (half-open bytes; nil: everything) with `x-oss-range-behavior: standard`.
     public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
+        try await getObject(key, range: range, call: Call(operation: "GetObject", method: "GET", key: key))
+    }
+
+    /// The same, telling `progress` of the body's prefixes while the 206 answer to a range arrives
+    /// (when it is large: 256 KiB and more). Told once, before returning, of anything else: a whole
+    /// object (its CRC-64 is checked first), a range answered with the whole object (cut to the range).
+    public func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
         var call = Call(operation: "GetObject", method: "GET", key: key)
+        if range != nil { call.progress = progress }
+        let data = try await getObject(key, range: range, call: call)
+        progress.received(data)
+        return data
+    }
+
+    private func getObject(_ key: String, range: Range<Int64>?, call: Call) async throws -> Data {
+        var call = call
         if let range {
             if range.isEmpty { return Data() }
             call.headers = [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"), ("x-oss-range-behavior", "standard")]

@@ -37,6 +37,8 @@ public final class OSSClient: ObjectStore {
         var computeUploadCRC = false
         /// Statuses other than 2xx that are not errors for this call.
         var acceptedStatuses: Set<Int> = []
+        /// Told of the body as it arrives when the answer is a 206.
+        var progress: (any BodyProgress)? = nil
     }
 
     /// Signs, sends and retries `call`; returns the first successful answer or throws the last failure.
@@ -87,7 +89,7 @@ public final class OSSClient: ObjectStore {
         case .v4: SignerV4.sign(&s, credentials: configuration.credentials, region: region)
         }
         return HTTPRequest(method: call.method, url: addressing.url(key: call.key, query: call.query), headers: s.headers,
-                           body: call.body, computeUploadCRC: call.computeUploadCRC)
+                           body: call.body, computeUploadCRC: call.computeUploadCRC, progress: call.progress)
     }
 
     private func record(_ call: Call, attempt: Int, started: UInt64, status: Int, requestId: String, error: String?) {

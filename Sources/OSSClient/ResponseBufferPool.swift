@@ -123,12 +123,28 @@ final class ResponseBufferPool: Sendable {
     private static func deallocate(_ addresses: [UInt]) {
         for a in addresses { UnsafeMutableRawPointer(bitPattern: a)?.deallocate() }
     }
+}
 
-    /// `count` bytes of `p` (a buffer of class `capacity`) as `Data` that gives the buffer back
-    /// to this pool when released.
-    func data(_ p: UnsafeMutableRawPointer, count: Int, capacity: Int) -> Data {
-        Data(bytesNoCopy: p, count: count, deallocator: .custom { [self] ptr, _ in
-            give(ptr, capacity: capacity)
-        })
+/// One buffer lent by a `ResponseBufferPool`, given back when the last reference goes away: this
+/// object, or any `Data` made by `data(count:)`. A body is written into it while those `Data` are
+/// read, each covering only bytes already written and never written again.
+final class PooledBuffer: @unchecked Sendable {
+    let base: UnsafeMutableRawPointer
+    let capacity: Int
+    private let pool: ResponseBufferPool
+
+    /// A buffer of `capacity` bytes (a value from `ResponseBufferPool.sizeClass(for:)`).
+    init(capacity: Int, pool: ResponseBufferPool = .shared) {
+        self.base = pool.take(capacity: capacity)
+        self.capacity = capacity
+        self.pool = pool
+    }
+
+    deinit { pool.give(base, capacity: capacity) }
+
+    /// The first `count` bytes, as `Data` that keeps the buffer lent until it (and every copy or
+    /// slice of it) is released.
+    func data(count: Int) -> Data {
+        Data(bytesNoCopy: base, count: count, deallocator: .custom { [self] _, _ in withExtendedLifetime(self) {} })
     }
 }

@@ -33,6 +33,14 @@ public struct UploadedPart: Sendable, Equatable {
     public init(number: Int, etag: String) { self.number = number; self.etag = etag }
 }
 
+/// Told of a GET body's bytes while they arrive.
+public protocol BodyProgress: AnyObject, Sendable {
+    /// The body's first `prefix.count` bytes: all the current attempt has received, of an answer
+    /// that is the object's bytes (never an error document). Called again with longer prefixes; a
+    /// GET the store retries starts over with shorter ones. Called on the store's own thread: be quick.
+    func received(_ prefix: Data)
+}
+
 /// The object-storage operations the file system needs. `OSSClient` is the real implementation
 /// (over HTTP); `TestSupport.InMemoryObjectStore` is a fast double that must pass the same contract
 /// suite. Every failure is thrown as `OSSError` (server answers) or `TransportError` (no answer).
@@ -42,6 +50,10 @@ public protocol ObjectStore: Sendable {
     func headObject(_ key: String) async throws -> ObjectMetadata
     /// `range` is half-open in bytes; nil reads the whole object.
     func getObject(_ key: String, range: Range<Int64>?) async throws -> Data
+    /// The same, telling `progress` of the body's bytes as they arrive, before the whole body has
+    /// (a reader can use the first bytes of a large range early). A store that cannot stream tells
+    /// it once, of the whole body, before returning.
+    func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data
     /// Returns the new ETag.
     @discardableResult
     func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String
@@ -81,4 +93,13 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var description: String { message }
+}
+
+extension ObjectStore {
+    /// For stores that cannot stream: the whole body, told once.
+    public func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
+        let data = try await getObject(key, range: range)
+        progress.received(data)
+        return data
+    }
 }

@@ -3,8 +3,9 @@ import OSSProtocol
 import Synchronization
 
 /// Reads one object for one open file handle: sequential reads are served from a growing window of
-/// parallel ranged GETs issued ahead of the reader (decoupled from the kernel's request size),
-/// anything else by a ranged GET of exactly the bytes asked. `PrefetchPlanner` makes every decision;
+/// parallel ranged GETs issued ahead of the reader (decoupled from the kernel's request size), each
+/// read as soon as the bytes it needs have arrived (`ArrivingBody`), anything else by a ranged GET of
+/// exactly the bytes asked. `PrefetchPlanner` makes every decision;
 /// this class only starts, awaits and cancels the GETs it asks for.
 ///
 /// Safe to call from concurrent reads of the same handle. The returned `Data` may be a slice of a
@@ -14,16 +15,20 @@ import Synchronization
 public final class Prefetcher: Sendable {
     private struct State: ~Copyable {
         var planner: PrefetchPlanner
-        var chunks: [Int: (start: Int64, task: Task<Data, any Error>)] = [:]
+        var chunks: [Int: (start: Int64, body: ArrivingBody, task: Task<Void, Never>)] = [:]
         var closed = false
     }
 
-    /// One piece of a read's answer: bytes `range` (file offsets) of a chunk task, or of a direct GET.
+    /// One piece of a read's answer: bytes `range` (file offsets) of a chunk, or of a direct GET;
+    /// either begins at file offset `start`.
     private struct Piece {
+        enum Source {
+            case chunk(id: Int, body: ArrivingBody)
+            case direct(Task<Data, any Error>)
+        }
         var range: Range<Int64>
-        var chunkID: Int?
         var start: Int64
-        var task: Task<Data, any Error>
+        var source: Source
     }
 
     private let store: any ObjectStore
@@ -64,7 +69,7 @@ public final class Prefetcher: Sendable {
 
     /// Cancels every GET in flight and drops the buffers; later reads throw `FSError(EBADF)`.
     public func close() {
-        let tasks = state.withLock { state -> [Task<Data, any Error>] in
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
             state.closed = true
             _ = state.planner.reset()
             defer { state.chunks.removeAll() }
@@ -78,25 +83,33 @@ public final class Prefetcher: Sendable {
     /// Asks the planner, starts the GETs it wants, and returns what to await for this read.
     private func plan(offset: Int64, size: Int) throws -> [Piece] {
         let (store, key) = (self.store, self.key)
-        let (pieces, cancelled): ([Piece], [Task<Data, any Error>]) = try state.withLock { state in
+        let (pieces, cancelled): ([Piece], [Task<Void, Never>]) = try state.withLock { state in
             guard !state.closed else { throw FSError(EBADF) }
             let plan = state.planner.read(offset: offset, length: size)
-            var cancelled: [Task<Data, any Error>] = []
+            var cancelled: [Task<Void, Never>] = []
             for id in plan.drop {
                 if let old = state.chunks.removeValue(forKey: id) { cancelled.append(old.task) }
             }
             for chunk in plan.fetch {
                 let range = chunk.range
-                state.chunks[chunk.id] = (range.lowerBound, Task { try await store.getObject(key, exactly: range) })
+                let body = ArrivingBody(length: range.count)
+                let task = Task {
+                    do {
+                        body.finish(.success(try await store.getObject(key, exactly: range, progress: body)))
+                    } catch {
+                        body.finish(.failure(error))
+                    }
+                }
+                state.chunks[chunk.id] = (range.lowerBound, body, task)
             }
             let pieces = plan.segments.map { segment -> Piece in
                 switch segment {
                 case .chunk(let id, let range):
                     let held = state.chunks[id]!
-                    return Piece(range: range, chunkID: id, start: held.start, task: held.task)
+                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body))
                 case .direct(let range):
-                    return Piece(range: range, chunkID: nil, start: range.lowerBound,
-                                 task: Task { try await store.getObject(key, exactly: range) })
+                    return Piece(range: range, start: range.lowerBound,
+                                 source: .direct(Task { try await store.getObject(key, exactly: range) }))
                 }
             }
             return (pieces, cancelled)
@@ -105,17 +118,21 @@ public final class Prefetcher: Sendable {
         return pieces
     }
 
-    /// The bytes of one piece. A chunk that failed, or was cancelled under a concurrent reader by a
-    /// seek elsewhere, is forgotten (later reads ask again) and this piece is asked once more directly:
-    /// a prefetch that failed long before its bytes were wanted must not fail the read by itself.
+    /// The bytes of one piece; of a chunk, as soon as they have arrived. A chunk that failed, or was
+    /// cancelled under a concurrent reader by a seek elsewhere, is forgotten (later reads ask again)
+    /// and this piece is asked once more directly: a prefetch that failed long before its bytes were
+    /// wanted must not fail the read by itself.
     private func bytes(of piece: Piece) async throws -> Data {
         let data: Data
         do {
-            data = try await piece.task.value
+            switch piece.source {
+            case .direct(let task): data = try await task.value
+            case .chunk(_, let body): data = try await body.bytes(atLeast: Int(piece.range.upperBound - piece.start))
+            }
         } catch {
-            guard let id = piece.chunkID else { throw error }
+            guard case .chunk(let id, let body) = piece.source else { throw error }
             state.withLock { state in
-                if state.chunks[id]?.task == piece.task {
+                if state.chunks[id]?.body === body {
                     state.chunks.removeValue(forKey: id)
                     state.planner.chunkFailed(id: id)
                 }

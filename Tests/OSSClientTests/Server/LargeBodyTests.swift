@@ -1,5 +1,6 @@
 import Foundation
 @testable import OSSClient
+import Synchronization
 import XCTest
 
 /// Large GET bodies go through `ResponseBufferPool` (written straight into a recycled buffer); the
@@ -31,6 +32,40 @@ final class LargeBodyTests: ServerTestCase {
         let tail = try await c.getObject("big", range: Int64(data.count - 10)..<Int64(data.count + (2 << 20)))
         XCTAssertEqual(tail, data.subdata(in: (data.count - 10)..<data.count))
     }
+
+    /// A ranged GET tells its progress of the body while it arrives: ever longer prefixes of exactly
+    /// the range's bytes, the last one the whole answer; a whole-object GET tells it once, at the end.
+    func testRangedReadTellsItsProgressWhileTheBodyArrives() async throws {
+        let c = try client()
+        let data = Self.bytes(6 << 20)
+        try await c.putObject("big", body: .bytes(data), options: WriteOptions())
+        let range: Range<Int64> = 1000..<(4 << 20)
+        let expected = data.subdata(in: Int(range.lowerBound)..<Int(range.upperBound))
+        let progress = RecordingProgress()
+        let got = try await c.getObject("big", range: range, progress: progress)
+        XCTAssertEqual(got, expected)
+        let told = progress.prefixes
+        XCTAssertGreaterThan(told.count, 2, "4 MiB arrive in more than one piece and are told piece by piece")
+        XCTAssertEqual(told.last, expected)
+        for (earlier, later) in zip(told, told.dropFirst()) {
+            XCTAssertLessThanOrEqual(earlier.count, later.count)
+        }
+        for prefix in told {
+            XCTAssertEqual(prefix, expected.prefix(prefix.count), "a prefix of \(prefix.count) bytes holds the range's first bytes")
+        }
+
+        let whole = RecordingProgress()
+        let wholeData = try await c.getObject("big", range: nil, progress: whole)
+        XCTAssertEqual(wholeData, data)
+        XCTAssertEqual(whole.prefixes, [data], "a whole object is told once, after its CRC-64 is checked")
+    }
+}
+
+/// Keeps every prefix it is told of.
+final class RecordingProgress: BodyProgress {
+    private let told = Mutex<[Data]>([])
+    var prefixes: [Data] { told.withLock { $0 } }
+    func received(_ prefix: Data) { told.withLock { $0.append(prefix) } }
 }
 
 /// The pool on its own: reuse, bounds on idle memory, and `Data` giving its buffer back.
@@ -80,16 +115,22 @@ final class ResponseBufferPoolTests: XCTestCase {
 
     func testDataGivesItsBufferBackWhenReleased() {
         let pool = ResponseBufferPool(maxRetainedBytes: 8 << 20, idleRetainedBytes: 8 << 20)
-        let p = pool.take(capacity: 2 << 20)
-        p.storeBytes(of: 0xAB, toByteOffset: 7, as: UInt8.self)
-        var data: Data? = pool.data(p, count: 1 << 20, capacity: 2 << 20)
+        var buffer: PooledBuffer? = PooledBuffer(capacity: 2 << 20, pool: pool)
+        buffer!.base.storeBytes(of: 0xAB, toByteOffset: 7, as: UInt8.self)
+        var data: Data? = buffer!.data(count: 1 << 20)
+        // A shorter prefix made earlier, as a body's progress hands them out while it arrives.
+        var prefix: Data? = buffer!.data(count: 4096)
         var slice: Data? = data![1000..<300_000]
+        buffer = nil
         XCTAssertEqual(data![7], 0xAB)
         XCTAssertEqual(pool.lentBytes, 2 << 20)
         data = nil
         XCTAssertEqual(pool.lentBytes, 2 << 20, "a slice still holds the buffer")
         XCTAssertEqual(slice!.count, 299_000)
         slice = nil
+        XCTAssertEqual(pool.lentBytes, 2 << 20, "so does an earlier prefix")
+        XCTAssertEqual(prefix![7], 0xAB)
+        prefix = nil
         XCTAssertEqual(pool.lentBytes, 0)
         XCTAssertEqual(pool.idleBytes, 2 << 20)
     }

@@ -44,6 +44,9 @@ final class DataPathFixture {
     @Test(arguments: backends) func sequentialMegabyteReadsMatchTheSource(_ b: Backend) async throws {
         try await DataPathFixture(b).run { try await $0.sequentialReadsMatchTheSource(step: 1 << 20) }
     }
+    @Test(arguments: backends) func aReadNeedsOnlyTheArrivedBytesOfAChunk(_ b: Backend) async throws {
+        try await DataPathFixture(b).run { try await $0.aReadNeedsOnlyTheArrivedBytesOfAChunk() }
+    }
     @Test(arguments: backends) func randomReadsMatchTheSource(_ b: Backend) async throws {
         try await DataPathFixture(b).run { try await $0.randomReadsMatchTheSource() }
     }

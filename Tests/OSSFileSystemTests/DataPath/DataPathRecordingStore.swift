@@ -9,6 +9,8 @@ final class DataPathRecordingStore: ObjectStore {
         var counts: [String: Int] = [:]
         var failUploadPartNumbers: Set<Int> = []
         var failGets = false
+        var holdAfter: Int?
+        var held: [CheckedContinuation<Void, Never>] = []
     }
     let base: any ObjectStore
     private let state = Mutex(State())
@@ -23,6 +25,18 @@ final class DataPathRecordingStore: ObjectStore {
     /// Every GetObject fails with a transport error while set.
     func failGets(_ fail: Bool) { state.withLock { $0.failGets = fail } }
 
+    /// While set, a GET told of its progress tells only the first `bytes` bytes of its answer, then
+    /// waits for `releaseHeldGets()`: a body whose first bytes have arrived and the rest has not.
+    func holdGets(after bytes: Int) { state.withLock { $0.holdAfter = bytes } }
+    /// Lets every held GET, and those to come, finish.
+    func releaseHeldGets() {
+        for continuation in state.withLock({ s in defer { s.held = []; s.holdAfter = nil }; return s.held }) {
+            continuation.resume()
+        }
+    }
+    /// GETs waiting in `holdGets`.
+    var heldGets: Int { state.withLock { $0.held.count } }
+
     private func record(_ name: String) { state.withLock { $0.counts[name, default: 0] += 1 } }
     static let injected = OSSError(httpStatus: 500, code: "InternalError", message: "injected by the test")
 
@@ -31,6 +45,25 @@ final class DataPathRecordingStore: ObjectStore {
         record("GetObject")
         if state.withLock({ $0.failGets }) { throw TransportError(.connection, "injected by the test") }
         return try await base.getObject(key, range: range)
+    }
+    func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
+        record("GetObject")
+        if state.withLock({ $0.failGets }) { throw TransportError(.connection, "injected by the test") }
+        guard let hold = state.withLock({ $0.holdAfter }) else {
+            return try await base.getObject(key, range: range, progress: progress)
+        }
+        let data = try await base.getObject(key, range: range)
+        progress.received(data.prefix(hold))
+        await withCheckedContinuation { continuation in
+            let goOn = state.withLock { s in
+                if s.holdAfter == nil { return true }
+                s.held.append(continuation)
+                return false
+            }
+            if goOn { continuation.resume() }
+        }
+        progress.received(data)
+        return data
     }
     func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String {
         record("PutObject"); return try await base.putObject(key, body: body, options: options)

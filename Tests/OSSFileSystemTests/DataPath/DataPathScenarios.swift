@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import OSSProtocol
 import TestSupport
@@ -47,6 +48,34 @@ struct DataPathScenarios {
         #expect(try await prefetcher.read(offset: Int64(offset), size: step).isEmpty)
         // Large GETs decoupled from the read size: far fewer requests than reads.
         #expect(store.count("GetObject") * 4 < reads, "GETs \(store.count("GetObject")) for \(reads) reads")
+    }
+
+    /// A read waits only for the bytes it needs of a chunk, not for the chunk's whole GET: with every
+    /// GET held after its first 512 KiB, reads of the first 256 KiB (waiting as they arrive) and of
+    /// the next 256 KiB (asked once they are there) are answered from the 1 MiB first chunk; a read
+    /// reaching past 512 KiB is answered once the GET goes on.
+    func aReadNeedsOnlyTheArrivedBytesOfAChunk() async throws {
+        let staging = try DataPathStagingDirectory(); defer { staging.remove() }
+        let key = try await putSource("arriving")
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        defer { prefetcher.close() }
+        store.holdGets(after: 512 << 10)
+        defer { store.releaseHeldGets() }
+        // A liveness bound, not a speed limit: without streaming these reads would wait for ever.
+        let deadline = Date().addingTimeInterval(60)
+        func answeredWhileHeld(_ offset: Int, _ size: Int) async throws -> Bool {
+            let answer = Mutex<Data?>(nil)
+            let read = Task { let data = try await prefetcher.read(offset: Int64(offset), size: size); answer.withLock { $0 = data } }
+            while answer.withLock({ $0 == nil }) && Date() < deadline { try await Task.sleep(nanoseconds: 5_000_000) }
+            guard let data = answer.withLock({ $0 }) else { read.cancel(); return false }
+            #expect(data == Self.source[offset..<(offset + size)], "read \(size) at \(offset)")
+            return store.heldGets > 0
+        }
+        #expect(try await answeredWhileHeld(0, 256 << 10), "answered as its bytes arrive, the GET still held")
+        #expect(try await answeredWhileHeld(256 << 10, 256 << 10), "answered from bytes already there")
+        let rest = Task { try await prefetcher.read(offset: 512 << 10, size: 512 << 10) }
+        store.releaseHeldGets()
+        #expect(try await rest.value == Self.source[(512 << 10)..<(1 << 20)])
     }
 
     func randomReadsMatchTheSource() async throws {
