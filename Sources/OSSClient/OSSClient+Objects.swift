@@ -12,14 +12,16 @@ extension OSSClient {
         try await getObject(key, range: range, call: Call(operation: "GetObject", method: "GET", key: key))
     }
 
-    /// The same, telling `progress` of the body's prefixes while the 206 answer to a range arrives
+    /// The same, with `If-Match: ifMatch` (412 `PreconditionFailed` once the object is another
+    /// version), telling `progress` of the body's prefixes while the 206 answer to a range arrives
     /// (when it is large: 256 KiB and more). Told once, before returning, of anything else: a whole
     /// object (its CRC-64 is checked first), a range answered with the whole object (cut to the range).
-    public func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
+    public func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data {
         var call = Call(operation: "GetObject", method: "GET", key: key)
+        if let ifMatch { call.headers.append(("If-Match", ifMatch)) }
         if range != nil { call.progress = progress }
         let data = try await getObject(key, range: range, call: call)
-        progress.received(data)
+        progress?.received(data)
         return data
     }
 
@@ -27,7 +29,7 @@ extension OSSClient {
         var call = call
         if let range {
             if range.isEmpty { return Data() }
-            call.headers = [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"), ("x-oss-range-behavior", "standard")]
+            call.headers += [("Range", "bytes=\(range.lowerBound)-\(range.upperBound - 1)"), ("x-oss-range-behavior", "standard")]
         }
         let r = try await send(call)
         guard let range else {

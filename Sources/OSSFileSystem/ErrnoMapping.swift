@@ -47,7 +47,9 @@ enum ErrnoMapping {
         case "ObjectNotAppendable", "PositionNotEqualToLength", "OperationNotSupported", "NotImplemented":
             return ENOTSUP
         case "PreconditionFailed":
-            return EAGAIN
+            // The only If-Match the file system sends pins a reader or writer to the version it
+            // opened: that version is gone (NFS's "stale file handle").
+            return ESTALE
         default:
             switch error.httpStatus {
             case 403: return EACCES

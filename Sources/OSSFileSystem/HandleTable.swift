@@ -67,6 +67,11 @@ final class HandleTable: Sendable {
     }
 
     /// The writing handles open on `ino`.
+    /// The handles of `ino` opened for reading only (they read through a prefetcher).
+    func readers(of ino: InodeNumber) -> [FileHandle] {
+        state.withLock { s in s.files.values.filter { $0.ino == ino && $0.prefetcher != nil } }
+    }
+
     func writers(of ino: InodeNumber) -> [FileHandle] {
         state.withLock { s in s.files.values.filter { $0.ino == ino && $0.staged != nil } }
     }

@@ -35,6 +35,13 @@ struct NodeStat: Sendable, Equatable {
 
     /// A legacy link (regular object with S_IFLNK in its mode metadata) or not.
     var isLegacyLink: Bool { kind == .symlink && linkTargetKey == nil }
+
+    /// The ETag that names these bytes, for reads pinned to them (If-Match): that of a Normal or
+    /// Multipart object. None for an appendable object, whose ETag changes with every append while
+    /// the bytes already there stay, nor when the type is not known.
+    var versionETag: String? {
+        objectType == .normal || objectType == .multipart ? etag : nil
+    }
 }
 
 /// The ossfs 1.x / s3fs metadata names for POSIX attributes (`x-oss-meta-mode|uid|gid|mtime`):

@@ -103,7 +103,8 @@ extension OSSFileSystem {
         let store = self.store, configuration = self.configuration, oldSize = stat.size
         stat.etag = try await mappingErrors {
             if size == 0 { return try await store.putObject(key, body: .bytes(Data()), options: options) }
-            let staged = try StagedFile(store: store, key: key, configuration: configuration, initialSize: oldSize, loadExisting: true)
+            let staged = try StagedFile(store: store, key: key, configuration: configuration, initialSize: oldSize,
+                                        loadExisting: true, baseETag: stat.versionETag)
             defer { staged.discard() }
             try await staged.truncate(to: size)
             return try await staged.upload(options: options)
@@ -112,6 +113,7 @@ extension OSSFileSystem {
         stat.mtime = now
         stat.userMetadata = metadata
         handles.contentChanged(ino)
+        followReaders(of: ino, etag: stat.etag, size: size)
         noteCreated(path, stat)
         return stat
     }

@@ -21,7 +21,8 @@ extension OSSFileSystem {
             return (handle, false)
         }
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
-        let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, configuration: configuration)
+        let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, etag: stat.versionETag,
+                                    configuration: configuration)
         let handle = handles.add(FileHandle(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
                                             metadata: stat.userMetadata ?? [:], contentType: stat.contentType,
                                             openedSize: stat.size))
@@ -86,7 +87,7 @@ extension OSSFileSystem {
         metadata[PosixMetadata.mtime] = nil
         let staged = try await mappingErrors {
             try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
-                           initialSize: truncate ? 0 : stat.size, loadExisting: !truncate)
+                           initialSize: truncate ? 0 : stat.size, loadExisting: !truncate, baseETag: stat.versionETag)
         }
         staged.enableBackgroundUpload(options: WriteOptions(userMetadata: metadata, contentType: stat.contentType,
                                                             forbidOverwrite: forbidOverwrite))
@@ -168,6 +169,7 @@ extension OSSFileSystem {
         }
         handles.markStored(open.ino)
         handles.contentChanged(open.ino)
+        followReaders(of: open.ino, etag: etag, size: staged.size)
         logLargeUpload(open.path, size: staged.size, started: started)
         let stat = NodeStat(kind: .file, size: staged.size, mtime: PosixMetadata.mtime(metadata) ?? now, etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
@@ -177,5 +179,11 @@ extension OSSFileSystem {
     /// Uploads every handle of `ino` holding unsaved writes (before a rename copies the object).
     func flushWriters(of ino: InodeNumber) async throws(FSError) {
         for open in handles.writers(of: ino) { try await upload(open) }
+    }
+
+    /// Moves the reading handles of `ino` to the version this mount has just stored (`etag`, nil
+    /// when not known), so they read it rather than fail as readers of a replaced object.
+    func followReaders(of ino: InodeNumber, etag: String?, size: Int64) {
+        for reader in handles.readers(of: ino) { reader.prefetcher?.follow(etag: etag, size: size) }
     }
 }

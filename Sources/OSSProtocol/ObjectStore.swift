@@ -50,10 +50,11 @@ public protocol ObjectStore: Sendable {
     func headObject(_ key: String) async throws -> ObjectMetadata
     /// `range` is half-open in bytes; nil reads the whole object.
     func getObject(_ key: String, range: Range<Int64>?) async throws -> Data
-    /// The same, telling `progress` of the body's bytes as they arrive, before the whole body has
-    /// (a reader can use the first bytes of a large range early). A store that cannot stream tells
-    /// it once, of the whole body, before returning.
-    func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data
+    /// The same, of the version whose ETag is `ifMatch` only (else 412 `PreconditionFailed`), telling
+    /// `progress` of the body's bytes as they arrive, before the whole body has (a reader can use the
+    /// first bytes of a large range early). A store that cannot stream tells it once, of the whole
+    /// body, before returning; nothing of a refused answer.
+    func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data
     /// Returns the new ETag.
     @discardableResult
     func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String
@@ -93,13 +94,4 @@ public struct TransportError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ kind: Kind, _ message: String) { self.kind = kind; self.message = message }
     public var description: String { message }
-}
-
-extension ObjectStore {
-    /// For stores that cannot stream: the whole body, told once.
-    public func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
-        let data = try await getObject(key, range: range)
-        progress.received(data)
-        return data
-    }
 }

@@ -79,8 +79,19 @@ public actor InMemoryObjectStore: ObjectStore {
     }
 
     public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
+        try await getObject(key, range: range, ifMatch: nil, progress: nil)
+    }
+
+    public func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data {
+        let data = try get(key, range: range, ifMatch: ifMatch)
+        progress?.received(data)
+        return data
+    }
+
+    private func get(_ key: String, range: Range<Int64>?, ifMatch: String?) throws -> Data {
         try begin(.getObject)
         let (_, target) = try follow(key)
+        if let ifMatch, !ETag.matches(target.etag, ifMatch) { throw OSSError(.preconditionFailed) }
         guard let range else { return target.data }
         let size = Int64(target.data.count)
         guard range.lowerBound >= 0, range.lowerBound < size, !range.isEmpty else {

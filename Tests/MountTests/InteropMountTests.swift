@@ -41,4 +41,27 @@ final class InteropMountTests: MountTestCase {
         XCTAssertEqual(info.target, "base/x/f")
         XCTAssertEqual(try sh(m, "cat l"), "in-prefix")
     }
+
+    /// A file open in the mount reads the version it opened: once an SDK replaces the object, a read
+    /// of bytes not fetched yet fails with ESTALE ("Stale file handle"), never showing a mix of the
+    /// two versions; opened again, the file reads the new version.
+    func testAnOpenFileNeverMixesTheVersionItOpenedWithANewOne() async throws {
+        let client = try server.client()
+        let size = 4 << 20
+        try await client.putObject("v.bin", body: .bytes(Data(repeating: 0x61, count: size)), options: WriteOptions())
+        let m = try mount()
+        let fd = open(m.path("v.bin"), O_RDONLY)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        XCTAssertEqual(pread(fd, &buffer, buffer.count, 0), 4096)
+        XCTAssertEqual(buffer, [UInt8](repeating: 0x61, count: 4096))
+        try await client.putObject("v.bin", body: .bytes(Data(repeating: 0x62, count: size)), options: WriteOptions())
+        let n = pread(fd, &buffer, buffer.count, 3 << 20)
+        let error = errno
+        XCTAssertEqual(n, -1, "read \(n) bytes of a replaced object")
+        XCTAssertEqual(error, ESTALE)
+        let fresh = try mount()
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: fresh.path("v.bin"))), Data(repeating: 0x62, count: size))
+    }
 }

@@ -25,6 +25,9 @@ final class CountingObjectStore: ObjectStore, @unchecked Sendable {
     func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
         count(.getObject); return try await base.getObject(key, range: range)
     }
+    func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data {
+        count(.getObject); return try await base.getObject(key, range: range, ifMatch: ifMatch, progress: progress)
+    }
     @discardableResult
     func putObject(_ key: String, body: UploadBody, options: WriteOptions) async throws -> String {
         count(.putObject); return try await base.putObject(key, body: body, options: options)

@@ -8,6 +8,11 @@ import Synchronization
 /// exactly the bytes asked. `PrefetchPlanner` makes every decision;
 /// this class only starts, awaits and cancels the GETs it asks for.
 ///
+/// Reads are pinned to one version of the object (`etag`, sent as If-Match): once another writer has
+/// replaced it, a read that needs bytes not fetched yet fails with 412 `PreconditionFailed` (ESTALE
+/// to the reader) rather than mix versions. `follow(etag:size:)` moves the reader to a version this
+/// mount wrote itself.
+///
 /// Safe to call from concurrent reads of the same handle. The returned `Data` may be a slice of a
 /// larger buffer (its `startIndex` need not be 0): read it with `withUnsafeBytes` or index from
 /// `startIndex`. Store errors (`OSSError`, `TransportError`) are passed through; a read after `close()`
@@ -15,6 +20,8 @@ import Synchronization
 public final class Prefetcher: Sendable {
     private struct State: ~Copyable {
         var planner: PrefetchPlanner
+        /// The version read (If-Match of every GET); nil reads whatever is there.
+        var etag: String?
         var chunks: [Int: (start: Int64, body: ArrivingBody, task: Task<Void, Never>)] = [:]
         var closed = false
     }
@@ -29,17 +36,34 @@ public final class Prefetcher: Sendable {
         var range: Range<Int64>
         var start: Int64
         var source: Source
+        /// The version planned for.
+        var etag: String?
     }
 
     private let store: any ObjectStore
     private let key: String
     private let state: Mutex<State>
 
-    /// Prepares reads of `key`, whose size is `size` bytes (reads never go past it). Issues no request.
-    public init(store: any ObjectStore, key: String, size: Int64, configuration: MountConfiguration) {
+    /// Prepares reads of version `etag` (nil: any) of `key`, whose size is `size` bytes (reads never
+    /// go past it). Issues no request.
+    public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration) {
         self.store = store
         self.key = key
-        self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration))))
+        self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration)),
+                                 etag: etag))
+    }
+
+    /// Reads version `etag` of `size` bytes from now on (this mount replaced the object): drops
+    /// every chunk of the old version.
+    public func follow(etag: String?, size: Int64) {
+        let tasks = state.withLock { state -> [Task<Void, Never>] in
+            guard !state.closed else { return [] }
+            state.etag = etag
+            state.planner = PrefetchPlanner(fileSize: size, limits: state.planner.limits)
+            defer { state.chunks.removeAll() }
+            return state.chunks.values.map(\.task)
+        }
+        for task in tasks { task.cancel() }
     }
 
     /// The planner's bounds for a mount: chunks from 1 MiB up to 8 MiB, at most `parallelism` (≤ 8)
@@ -54,7 +78,10 @@ public final class Prefetcher: Sendable {
 
     /// Reads up to `size` bytes at `offset`; fewer only at the end of the object.
     public func read(offset: Int64, size: Int) async throws -> Data {
-        let pieces = try plan(offset: offset, size: size)
+        try await assemble(try plan(offset: offset, size: size))
+    }
+
+    private func assemble(_ pieces: [Piece]) async throws -> Data {
         if pieces.count == 1 {
             return try await bytes(of: pieces[0])
         }
@@ -85,6 +112,7 @@ public final class Prefetcher: Sendable {
         let (store, key) = (self.store, self.key)
         let (pieces, cancelled): ([Piece], [Task<Void, Never>]) = try state.withLock { state in
             guard !state.closed else { throw FSError(EBADF) }
+            let etag = state.etag
             let plan = state.planner.read(offset: offset, length: size)
             var cancelled: [Task<Void, Never>] = []
             for id in plan.drop {
@@ -95,7 +123,7 @@ public final class Prefetcher: Sendable {
                 let body = ArrivingBody(length: range.count)
                 let task = Task {
                     do {
-                        body.finish(.success(try await store.getObject(key, exactly: range, progress: body)))
+                        body.finish(.success(try await store.getObject(key, exactly: range, ifMatch: etag, progress: body)))
                     } catch {
                         body.finish(.failure(error))
                     }
@@ -106,10 +134,11 @@ public final class Prefetcher: Sendable {
                 switch segment {
                 case .chunk(let id, let range):
                     let held = state.chunks[id]!
-                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body))
+                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body), etag: etag)
                 case .direct(let range):
                     return Piece(range: range, start: range.lowerBound,
-                                 source: .direct(Task { try await store.getObject(key, exactly: range) }))
+                                 source: .direct(Task { try await store.getObject(key, exactly: range, ifMatch: etag) }),
+                                 etag: etag)
                 }
             }
             return (pieces, cancelled)
@@ -138,7 +167,7 @@ public final class Prefetcher: Sendable {
                 }
             }
             if Task.isCancelled { throw error }
-            return try await store.getObject(key, exactly: piece.range)
+            return try await store.getObject(key, exactly: piece.range, ifMatch: piece.etag)
         }
         let lower = Int(piece.range.lowerBound - piece.start)
         guard lower < data.count else { return Data() }

@@ -28,16 +28,21 @@ public final class StagedFile: Sendable {
     private let store: any ObjectStore
     private let key: String
     private let configuration: MountConfiguration
+    /// The version existing content is loaded from (If-Match); nil: whatever is there.
+    private let baseETag: String?
     private let state: Mutex<State>
 
     /// Creates the staging file for `key`. `initialSize` is the object's current size; with
-    /// `loadExisting == false` the content starts as `initialSize` zero bytes (usually 0).
+    /// `loadExisting == false` the content starts as `initialSize` zero bytes (usually 0). With
+    /// `baseETag`, existing content is loaded from that version only (else 412 `PreconditionFailed`):
+    /// a new version is never built from bytes of two.
     public init(store: any ObjectStore, key: String, configuration: MountConfiguration,
-                initialSize: Int64, loadExisting: Bool) throws {
+                initialSize: Int64, loadExisting: Bool, baseETag: String? = nil) throws {
         let file = try StagingFileDescriptor(directory: configuration.stagingDirectory)
         try file.truncate(to: max(0, initialSize))
         self.store = store
         self.key = key
+        self.baseETag = loadExisting ? baseETag : nil
         self.configuration = configuration
         let background = BackgroundUpload(store: store, key: key, file: file, configuration: configuration)
         self.state = Mutex(State(file: file, background: background, size: max(0, initialSize),
@@ -92,7 +97,7 @@ public final class StagedFile: Sendable {
         if let baseLength = remote {
             // Staged content = the object's first `baseLength` bytes, then zeros up to `size`.
             let end = offset + Int64(length)
-            var data = offset < baseLength ? try await store.getObject(key, exactly: offset..<min(end, baseLength)) : Data()
+            var data = offset < baseLength ? try await store.getObject(key, exactly: offset..<min(end, baseLength), ifMatch: baseETag) : Data()
             if data.count < length && offset + Int64(data.count) >= min(end, baseLength) {
                 data.append(Data(count: length - data.count))
             }
@@ -203,16 +208,16 @@ public final class StagedFile: Sendable {
             guard try file.availableBytes() >= length else { throw FSError(ENOSPC) }
             let chunk: Int64 = 8 << 20
             let ranges = stride(from: Int64(0), to: length, by: Int(chunk)).map { $0..<min(length, $0 + chunk) }
-            let (store, key) = (self.store, self.key)
+            let (store, key, etag) = (self.store, self.key, self.baseETag)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var pending = ranges[...]
                 for _ in 0..<max(1, configuration.parallelism) {
                     guard let range = pending.popFirst() else { break }
-                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range, ifMatch: etag), at: range.lowerBound) }
                 }
                 while try await group.next() != nil {
                     guard let range = pending.popFirst() else { continue }
-                    group.addTask { try file.write(try await store.getObject(key, exactly: range), at: range.lowerBound) }
+                    group.addTask { try file.write(try await store.getObject(key, exactly: range, ifMatch: etag), at: range.lowerBound) }
                 }
             }
             state.withLock { state in

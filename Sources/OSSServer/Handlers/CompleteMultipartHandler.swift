@@ -52,7 +52,7 @@ struct CompleteMultipartHandler: Sendable {
             guard wanted.number > previous else { throw ServerError.invalidPartOrder }
             previous = wanted.number
             guard let part = byNumber[wanted.number],
-                  Preconditions.normalize(wanted.etag) == Preconditions.normalize(part.etag) else { throw ServerError.invalidPart }
+                  ETag.matches(wanted.etag, part.etag) else { throw ServerError.invalidPart }
             return part
         }
     }

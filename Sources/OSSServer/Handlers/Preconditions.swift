@@ -27,17 +27,11 @@ enum Preconditions {
 
     /// Compares ETag lists (`"A", "B"` or `*`) ignoring quotes, weak prefixes and case.
     static func matches(_ list: String, _ etag: String) -> Bool {
-        let wanted = normalize(etag)
+        let wanted = ETag.normalized(etag)
         return list.split(separator: ",").contains { candidate in
             let c = candidate.trimmingCharacters(in: .whitespaces)
-            return c == "*" || normalize(c) == wanted
+            return c == "*" || ETag.normalized(c) == wanted
         }
-    }
-
-    static func normalize(_ etag: String) -> String {
-        var e = etag.trimmingCharacters(in: .whitespaces)
-        if e.hasPrefix("W/") { e = String(e.dropFirst(2)) }
-        return e.trimmingCharacters(in: CharacterSet(charactersIn: "\"")).uppercased()
     }
 }
 

@@ -42,7 +42,7 @@ final class LargeBodyTests: ServerTestCase {
         let range: Range<Int64> = 1000..<(4 << 20)
         let expected = data.subdata(in: Int(range.lowerBound)..<Int(range.upperBound))
         let progress = RecordingProgress()
-        let got = try await c.getObject("big", range: range, progress: progress)
+        let got = try await c.getObject("big", range: range, ifMatch: nil, progress: progress)
         XCTAssertEqual(got, expected)
         let told = progress.prefixes
         XCTAssertGreaterThan(told.count, 2, "4 MiB arrive in more than one piece and are told piece by piece")
@@ -55,9 +55,34 @@ final class LargeBodyTests: ServerTestCase {
         }
 
         let whole = RecordingProgress()
-        let wholeData = try await c.getObject("big", range: nil, progress: whole)
+        let wholeData = try await c.getObject("big", range: nil, ifMatch: nil, progress: whole)
         XCTAssertEqual(wholeData, data)
         XCTAssertEqual(whole.prefixes, [data], "a whole object is told once, after its CRC-64 is checked")
+    }
+
+    /// If-Match pins a GET to one version: the ETag as HeadObject gives it (quoted) or bare both
+    /// match; once the object is replaced, the same GET is 412 PreconditionFailed and tells nothing.
+    func testIfMatchReadsOnlyTheVersionNamed() async throws {
+        let c = try client()
+        let first = Self.bytes(1 << 20)
+        try await c.putObject("v", body: .bytes(first), options: WriteOptions())
+        let etag = try await c.headObject("v").etag
+        let range: Range<Int64> = 100..<(600 << 10)
+        let expected = first.subdata(in: 100..<(600 << 10))
+        for form in [etag, etag.trimmingCharacters(in: CharacterSet(charactersIn: "\""))] {
+            let got = try await c.getObject("v", range: range, ifMatch: form, progress: nil)
+            XCTAssertEqual(got, expected, "If-Match \(form)")
+        }
+        try await c.putObject("v", body: .bytes(Data(first.reversed())), options: WriteOptions())
+        let progress = RecordingProgress()
+        do {
+            _ = try await c.getObject("v", range: range, ifMatch: etag, progress: progress)
+            XCTFail("a replaced object must not be read under the old ETag")
+        } catch let error as OSSError {
+            XCTAssertEqual(error.httpStatus, 412)
+            XCTAssertEqual(error.code, "PreconditionFailed")
+        }
+        XCTAssertEqual(progress.prefixes, [], "nothing of the refused answer is told")
     }
 }
 

@@ -46,13 +46,13 @@ final class DataPathRecordingStore: ObjectStore {
         if state.withLock({ $0.failGets }) { throw TransportError(.connection, "injected by the test") }
         return try await base.getObject(key, range: range)
     }
-    func getObject(_ key: String, range: Range<Int64>?, progress: any BodyProgress) async throws -> Data {
+    func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data {
         record("GetObject")
         if state.withLock({ $0.failGets }) { throw TransportError(.connection, "injected by the test") }
-        guard let hold = state.withLock({ $0.holdAfter }) else {
-            return try await base.getObject(key, range: range, progress: progress)
+        guard let hold = state.withLock({ $0.holdAfter }), let progress else {
+            return try await base.getObject(key, range: range, ifMatch: ifMatch, progress: progress)
         }
-        let data = try await base.getObject(key, range: range)
+        let data = try await base.getObject(key, range: range, ifMatch: ifMatch, progress: nil)
         progress.received(data.prefix(hold))
         await withCheckedContinuation { continuation in
             let goOn = state.withLock { s in

@@ -23,6 +23,9 @@ struct DataPathScenarios {
                            maxPrefetchBytes: 64 << 20, stagingDirectory: staging.path)
     }
 
+    /// The ETag of `key` now: prefetchers read that version only.
+    func etag(_ key: String) async throws -> String { try await store.base.headObject(key).etag }
+
     func putSource(_ name: String, _ data: Data = Self.source) async throws -> String {
         let key = prefix + name
         try await store.base.putObject(key, body: .bytes(data), options: WriteOptions())
@@ -35,7 +38,7 @@ struct DataPathScenarios {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("seq-\(step)")
         store.resetCounts()
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         var offset = 0
         var reads = 0
@@ -57,7 +60,7 @@ struct DataPathScenarios {
     func aReadNeedsOnlyTheArrivedBytesOfAChunk() async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("arriving")
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         store.holdGets(after: 512 << 10)
         defer { store.releaseHeldGets() }
@@ -81,7 +84,7 @@ struct DataPathScenarios {
     func randomReadsMatchTheSource() async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("random")
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         var rng = SeededGenerator(seed: 9)
         for _ in 0..<150 {
@@ -100,7 +103,7 @@ struct DataPathScenarios {
         let key = try await putSource("mixed")
         var config = configuration(staging)
         config.maxPrefetchBytes = 12 << 20
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: config)
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: config)
         defer { prefetcher.close() }
         var rng = SeededGenerator(seed: 77)
         var offset = 0
@@ -122,7 +125,7 @@ struct DataPathScenarios {
     func concurrentReorderedReadsMatchTheSource() async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("concurrent")
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         let step = 256 << 10
         // Batches of 4 reads in flight at once, as the kernel's async readahead sends them.
@@ -142,7 +145,7 @@ struct DataPathScenarios {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let small = Data(Self.source.prefix(1000))
         let key = try await putSource("eof", small)
-        let prefetcher = Prefetcher(store: store, key: key, size: 1000, configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: 1000, etag: try await etag(key), configuration: configuration(staging))
         #expect(try await prefetcher.read(offset: 990, size: 4096) == small[990..<1000])
         #expect(try await prefetcher.read(offset: 1000, size: 4096).isEmpty)
         #expect(try await prefetcher.read(offset: 1 << 30, size: 4096).isEmpty)
@@ -152,7 +155,7 @@ struct DataPathScenarios {
 
         let emptyKey = try await putSource("empty", Data())
         store.resetCounts()
-        let empty = Prefetcher(store: store, key: emptyKey, size: 0, configuration: configuration(staging))
+        let empty = Prefetcher(store: store, key: emptyKey, size: 0, etag: nil, configuration: configuration(staging))
         #expect(try await empty.read(offset: 0, size: 4096).isEmpty)
         #expect(store.count("GetObject") == 0)
     }
@@ -160,7 +163,7 @@ struct DataPathScenarios {
     func aFailedGetIsReportedAndRetried() async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("fail-get")
-        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), configuration: configuration(staging))
+        let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         store.failGets(true)
         await #expect(throws: TransportError.self) { try await prefetcher.read(offset: 0, size: 128 << 10) }

@@ -34,8 +34,9 @@ import TestSupport
         #expect(stats["CompleteMultipartUpload"] == 1)
         #expect(stats["PutObject", default: 0] == 0)
 
+        let etag = try await scenarios.etag("dp/counted")
         try server.resetStats()
-        let prefetcher = Prefetcher(store: scenarios.store, key: "dp/counted", size: Int64(data.count), configuration: config)
+        let prefetcher = Prefetcher(store: scenarios.store, key: "dp/counted", size: Int64(data.count), etag: etag, configuration: config)
         defer { prefetcher.close() }
         var offset = 0
         while offset < data.count {
