@@ -147,18 +147,25 @@ import Testing
         #expect(log.lines.contains { $0.contains("upload of f failed") })
     }
 
+    /// Stores 3 MiB of 1s at `name`, opens it with `flags`, reads its first 4 KiB, then has another
+    /// writer replace it with 3 MiB of 2s. Returns the inode, the handle and the size.
+    static func openThenReplace(_ h: Harness, _ name: String, flags: Int32) async throws -> (InodeNumber, HandleNumber, Int) {
+        let size = 3 << 20
+        try await h.raw.putObject(name, body: .bytes(Data(repeating: 1, count: size)), options: WriteOptions())
+        let ino = try await h.ino(name)
+        let handle = try await h.fs.open(ino, flags: flags, context: RequestContext()).handle
+        #expect(try await h.fs.read(ino, handle: handle, offset: 0, size: 4096) == Data(repeating: 1, count: 4096))
+        try await h.raw.putObject(name, body: .bytes(Data(repeating: 2, count: size)), options: WriteOptions())
+        return (ino, handle, size)
+    }
+
     /// A reader is pinned to the version it opened: once another writer has replaced the object,
     /// reading bytes not fetched yet fails with ESTALE instead of mixing versions, and a new open
     /// reads the new version. A version this mount stores itself is followed by its open readers.
     @Test(arguments: Backend.allCases)
     func aReaderNeverMixesVersions(_ backend: Backend) async throws {
         let h = try await Harness(backend)
-        let size = 3 << 20
-        try await h.raw.putObject("v", body: .bytes(Data(repeating: 1, count: size)), options: WriteOptions())
-        let ino = try await h.ino("v")
-        let reader = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext()).handle
-        #expect(try await h.fs.read(ino, handle: reader, offset: 0, size: 4096) == Data(repeating: 1, count: 4096))
-        try await h.raw.putObject("v", body: .bytes(Data(repeating: 2, count: size)), options: WriteOptions())
+        let (ino, reader, size) = try await Self.openThenReplace(h, "v", flags: O_RDONLY)
         #expect(await errnoOf { _ = try await h.fs.read(ino, handle: reader, offset: 2 << 20, size: 4096) } == ESTALE)
         try await h.fs.release(ino, handle: reader)
 
@@ -184,13 +191,8 @@ import Testing
     @Test(arguments: Backend.allCases)
     func aPartialRewriteOfAReplacedObjectIsRefusedAndKeepsTheirs(_ backend: Backend) async throws {
         let h = try await Harness(backend)
-        let size = 3 << 20
-        try await h.raw.putObject("p", body: .bytes(Data(repeating: 1, count: size)), options: WriteOptions())
-        let ino = try await h.ino("p")
-        let writer = try await h.fs.open(ino, flags: O_RDWR, context: RequestContext()).handle
-        #expect(try await h.fs.read(ino, handle: writer, offset: 0, size: 4096) == Data(repeating: 1, count: 4096))
+        let (ino, writer, size) = try await Self.openThenReplace(h, "p", flags: O_RDWR)
         let theirs = Data(repeating: 2, count: size)
-        try await h.raw.putObject("p", body: .bytes(theirs), options: WriteOptions())
         #expect(await errnoOf { _ = try await h.fs.read(ino, handle: writer, offset: 2 << 20, size: 4096) } == ESTALE)
         #expect(await errnoOf { _ = try await h.fs.write(ino, handle: writer, offset: 0, data: Data("mine".utf8)) } == ESTALE)
         try await h.fs.flush(ino, handle: writer)
