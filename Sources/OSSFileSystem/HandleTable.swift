@@ -111,6 +111,10 @@ final class HandleTable: Sendable {
         state.withLock { s in Set(s.files.values.filter { $0.staged != nil }.map(\.ino)) }
     }
 
+    func inodesWithReaders() -> Set<InodeNumber> {
+        state.withLock { s in Set(s.files.values.filter { $0.prefetcher != nil }.map(\.ino)) }
+    }
+
     /// Points handle `number` at `path` and its new staged copy (after a rename).
     func retarget(_ number: HandleNumber, path: String, staged: StagedFile) {
         state.withLock { s in

@@ -3,10 +3,24 @@ import OSSProtocol
 
 extension OSSFileSystem {
     /// The inodes at or below `path` that have a writing handle open.
-    func writerInodes(at path: String) -> [InodeNumber] {
-        handles.inodesWithWriters().filter { ino in
+    func writerInodes(at path: String) -> [InodeNumber] { inodes(handles.inodesWithWriters(), at: path) }
+
+    /// The inodes at or below `path` that have a reading handle open.
+    func readerInodes(at path: String) -> [InodeNumber] { inodes(handles.inodesWithReaders(), at: path) }
+
+    private func inodes(_ candidates: Set<InodeNumber>, at path: String) -> [InodeNumber] {
+        candidates.filter { ino in
             guard let current = inodes.path(of: ino) else { return false }
             return current.utf8.elementsEqual(path.utf8) || KeyMapping.isWithin(current, directory: path)
+        }
+    }
+
+    /// After a rename moved `moved`, points each of their reading handles at the new key: they go
+    /// on reading the version they opened (a copy keeps the ETag) from where it is now.
+    func retargetReaders(of moved: [InodeNumber]) {
+        for ino in moved {
+            guard let path = inodes.path(of: ino) else { continue }
+            for reader in handles.readers(of: ino) { reader.prefetcher?.move(to: keys.objectKey(path)) }
         }
     }
 

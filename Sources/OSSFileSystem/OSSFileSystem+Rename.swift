@@ -26,8 +26,10 @@ extension OSSFileSystem {
         }
         if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
 
-        // Open writers are flushed first (the copy must carry their content), retargeted after.
+        // Open writers are flushed first (the copy must carry their content), retargeted after,
+        // with the open readers.
         let moved = writerInodes(at: sourcePath)
+        let movedReaders = readerInodes(at: sourcePath)
         switch source.kind {
         case .directory:
             if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
@@ -58,6 +60,7 @@ extension OSSFileSystem {
             cache.invalidate(destinationPath)
         }
         cache.storeAbsent(sourcePath, now: clock())
+        retargetReaders(of: movedReaders)
         try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
     }

@@ -199,4 +199,21 @@ import Testing
         try await h.fs.release(ino, handle: writer)
         #expect(try await h.raw.getObject("p", range: nil) == theirs)
     }
+
+    /// A file renamed through the mount while open for reading, by itself or with its directory, goes
+    /// on reading the version it opened from its new key, as a file on a local disk does.
+    @Test(arguments: Backend.allCases)
+    func aReaderFollowsARenameMadeHere(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let data = Data((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        try await h.raw.putObject("d/f", body: .bytes(data), options: WriteOptions())
+        let ino = try await h.ino("d/f")
+        let reader = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext()).handle
+        #expect(try await h.fs.read(ino, handle: reader, offset: 0, size: 4096) == data.prefix(4096))
+        try await h.mv("d/f", "d/g")
+        #expect(try await h.fs.read(ino, handle: reader, offset: 1 << 20, size: 4096) == data[(1 << 20)..<((1 << 20) + 4096)])
+        try await h.mv("d", "e")
+        #expect(try await h.fs.read(ino, handle: reader, offset: 2 << 20, size: 4096) == data[(2 << 20)..<((2 << 20) + 4096)])
+        try await h.fs.release(ino, handle: reader)
+    }
 }

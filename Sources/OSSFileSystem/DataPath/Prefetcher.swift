@@ -11,7 +11,7 @@ import Synchronization
 /// Reads are pinned to one version of the object (`etag`, sent as If-Match): once another writer has
 /// replaced it, a read that needs bytes not fetched yet fails with 412 `PreconditionFailed` (ESTALE
 /// to the reader) rather than mix versions. `follow(etag:size:)` moves the reader to a version this
-/// mount wrote itself.
+/// mount wrote itself, `move(to:)` to the key this mount renamed the object to.
 ///
 /// Safe to call from concurrent reads of the same handle. The returned `Data` may be a slice of a
 /// larger buffer (its `startIndex` need not be 0): read it with `withUnsafeBytes` or index from
@@ -20,10 +20,15 @@ import Synchronization
 public final class Prefetcher: Sendable {
     private struct State: ~Copyable {
         var planner: PrefetchPlanner
-        /// The version read (If-Match of every GET); nil reads whatever is there.
-        var etag: String?
+        var target: Target
         var chunks: [Int: (start: Int64, body: ArrivingBody, task: Task<Void, Never>)] = [:]
         var closed = false
+    }
+
+    /// What a GET reads: `key`, only in the version `etag` (If-Match) unless nil.
+    private struct Target {
+        var key: String
+        var etag: String?
     }
 
     /// One piece of a read's answer: bytes `range` (file offsets) of a chunk, or of a direct GET;
@@ -36,30 +41,43 @@ public final class Prefetcher: Sendable {
         var range: Range<Int64>
         var start: Int64
         var source: Source
-        /// The version planned for.
-        var etag: String?
+        /// The object and version planned for.
+        var target: Target
     }
 
     private let store: any ObjectStore
-    private let key: String
     private let state: Mutex<State>
 
     /// Prepares reads of version `etag` (nil: any) of `key`, whose size is `size` bytes (reads never
     /// go past it). Issues no request.
     public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration) {
         self.store = store
-        self.key = key
         self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration)),
-                                 etag: etag))
+                                 target: Target(key: key, etag: etag)))
     }
 
     /// Reads version `etag` of `size` bytes from now on (this mount replaced the object): drops
     /// every chunk of the old version.
     public func follow(etag: String?, size: Int64) {
+        restart { state in
+            state.target.etag = etag
+            state.planner = PrefetchPlanner(fileSize: size, limits: state.planner.limits)
+        }
+    }
+
+    /// Reads the same version under `key` from now on (this mount renamed the object): drops every
+    /// chunk fetched or under way from the old key.
+    public func move(to key: String) {
+        restart { state in
+            state.target.key = key
+            state.planner = PrefetchPlanner(fileSize: state.planner.fileSize, limits: state.planner.limits)
+        }
+    }
+
+    private func restart(_ change: (inout State) -> Void) {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             guard !state.closed else { return [] }
-            state.etag = etag
-            state.planner = PrefetchPlanner(fileSize: size, limits: state.planner.limits)
+            change(&state)
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
         }
@@ -109,10 +127,11 @@ public final class Prefetcher: Sendable {
 
     /// Asks the planner, starts the GETs it wants, and returns what to await for this read.
     private func plan(offset: Int64, size: Int) throws -> [Piece] {
-        let (store, key) = (self.store, self.key)
+        let store = self.store
         let (pieces, cancelled): ([Piece], [Task<Void, Never>]) = try state.withLock { state in
             guard !state.closed else { throw FSError(EBADF) }
-            let etag = state.etag
+            let target = state.target
+            let (key, etag) = (target.key, target.etag)
             let plan = state.planner.read(offset: offset, length: size)
             var cancelled: [Task<Void, Never>] = []
             for id in plan.drop {
@@ -134,11 +153,11 @@ public final class Prefetcher: Sendable {
                 switch segment {
                 case .chunk(let id, let range):
                     let held = state.chunks[id]!
-                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body), etag: etag)
+                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body), target: target)
                 case .direct(let range):
                     return Piece(range: range, start: range.lowerBound,
                                  source: .direct(Task { try await store.getObject(key, exactly: range, ifMatch: etag) }),
-                                 etag: etag)
+                                 target: target)
                 }
             }
             return (pieces, cancelled)
@@ -167,7 +186,7 @@ public final class Prefetcher: Sendable {
                 }
             }
             if Task.isCancelled { throw error }
-            return try await store.getObject(key, exactly: piece.range, ifMatch: piece.etag)
+            return try await store.getObject(piece.target.key, exactly: piece.range, ifMatch: piece.target.etag)
         }
         let lower = Int(piece.range.lowerBound - piece.start)
         guard lower < data.count else { return Data() }
