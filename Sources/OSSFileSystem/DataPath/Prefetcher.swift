@@ -41,8 +41,6 @@ public final class Prefetcher: Sendable {
         var range: Range<Int64>
         var start: Int64
         var source: Source
-        /// The object and version planned for.
-        var target: Target
     }
 
     private let store: any ObjectStore
@@ -96,10 +94,7 @@ public final class Prefetcher: Sendable {
 
     /// Reads up to `size` bytes at `offset`; fewer only at the end of the object.
     public func read(offset: Int64, size: Int) async throws -> Data {
-        try await assemble(try plan(offset: offset, size: size))
-    }
-
-    private func assemble(_ pieces: [Piece]) async throws -> Data {
+        let pieces = try plan(offset: offset, size: size)
         if pieces.count == 1 {
             return try await bytes(of: pieces[0])
         }
@@ -130,8 +125,7 @@ public final class Prefetcher: Sendable {
         let store = self.store
         let (pieces, cancelled): ([Piece], [Task<Void, Never>]) = try state.withLock { state in
             guard !state.closed else { throw FSError(EBADF) }
-            let target = state.target
-            let (key, etag) = (target.key, target.etag)
+            let (key, etag) = (state.target.key, state.target.etag)
             let plan = state.planner.read(offset: offset, length: size)
             var cancelled: [Task<Void, Never>] = []
             for id in plan.drop {
@@ -153,11 +147,10 @@ public final class Prefetcher: Sendable {
                 switch segment {
                 case .chunk(let id, let range):
                     let held = state.chunks[id]!
-                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body), target: target)
+                    return Piece(range: range, start: held.start, source: .chunk(id: id, body: held.body))
                 case .direct(let range):
                     return Piece(range: range, start: range.lowerBound,
-                                 source: .direct(Task { try await store.getObject(key, exactly: range, ifMatch: etag) }),
-                                 target: target)
+                                 source: .direct(Task { try await store.getObject(key, exactly: range, ifMatch: etag) }))
                 }
             }
             return (pieces, cancelled)
@@ -167,9 +160,9 @@ public final class Prefetcher: Sendable {
     }
 
     /// The bytes of one piece; of a chunk, as soon as they have arrived. A chunk that failed, or was
-    /// cancelled under a concurrent reader by a seek elsewhere, is forgotten (later reads ask again)
-    /// and this piece is asked once more directly: a prefetch that failed long before its bytes were
-    /// wanted must not fail the read by itself.
+    /// cancelled under a concurrent reader by a seek elsewhere (or by `follow`/`move`), is forgotten
+    /// (later reads ask again) and this piece is asked once more directly, of the current key and
+    /// version: a prefetch that failed long before its bytes were wanted must not fail the read by itself.
     private func bytes(of piece: Piece) async throws -> Data {
         let data: Data
         do {
@@ -179,14 +172,15 @@ public final class Prefetcher: Sendable {
             }
         } catch {
             guard case .chunk(let id, let body) = piece.source else { throw error }
-            state.withLock { state in
+            let target = state.withLock { state in
                 if state.chunks[id]?.body === body {
                     state.chunks.removeValue(forKey: id)
                     state.planner.chunkFailed(id: id)
                 }
+                return state.target
             }
             if Task.isCancelled { throw error }
-            return try await store.getObject(piece.target.key, exactly: piece.range, ifMatch: piece.target.etag)
+            return try await store.getObject(target.key, exactly: piece.range, ifMatch: target.etag)
         }
         let lower = Int(piece.range.lowerBound - piece.start)
         guard lower < data.count else { return Data() }
