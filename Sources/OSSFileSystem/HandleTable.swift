@@ -66,12 +66,12 @@ final class HandleTable: Sendable {
         state.withLock { s in s.files.values.first { $0.ino == ino } }
     }
 
-    /// The writing handles open on `ino`.
     /// The handles of `ino` opened for reading only (they read through a prefetcher).
     func readers(of ino: InodeNumber) -> [FileHandle] {
         state.withLock { s in s.files.values.filter { $0.ino == ino && $0.prefetcher != nil } }
     }
 
+    /// The writing handles open on `ino`.
     func writers(of ino: InodeNumber) -> [FileHandle] {
         state.withLock { s in s.files.values.filter { $0.ino == ino && $0.staged != nil } }
     }
