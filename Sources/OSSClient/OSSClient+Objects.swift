@@ -9,7 +9,7 @@ extension OSSClient {
 
     /// GetObject of `range` (half-open bytes; nil: everything) with `x-oss-range-behavior: standard`.
     public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
-        try await getObject(key, range: range, call: Call(operation: "GetObject", method: "GET", key: key))
+        try await getObject(key, range: range, ifMatch: nil, progress: nil)
     }
 
     /// The same, with `If-Match: ifMatch` (412 `PreconditionFailed` once the object is another
