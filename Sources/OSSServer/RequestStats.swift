@@ -5,6 +5,13 @@ import NIOConcurrencyHelpers
 final class RequestStats: Sendable {
     private let counts = NIOLockedValueBox([OSSOperation: Int]())
     private let faults = NIOLockedValueBox((serviceUnavailable: 0, dropped: 0))
+    private let strictFaults = NIOLockedValueBox((qpsLimitExceeded: 0, partialDeletes: 0))
+
+    /// Counts one request refused by a QpsLimitExceeded storm (`FaultsQpsLimitExceeded`).
+    func recordQpsLimitExceeded() { strictFaults.withLockedValue { $0.qpsLimitExceeded += 1 } }
+
+    /// Counts one DeleteMultipleObjects answered with part of its batch left (`FaultsPartialDelete`).
+    func recordPartialDelete() { strictFaults.withLockedValue { $0.partialDeletes += 1 } }
 
     func record(_ operation: OSSOperation) {
         counts.withLockedValue { $0[operation, default: 0] += 1 }
@@ -18,6 +25,7 @@ final class RequestStats: Sendable {
     func reset() {
         counts.withLockedValue { $0.removeAll() }
         faults.withLockedValue { $0 = (0, 0) }
+        strictFaults.withLockedValue { $0 = (0, 0) }
     }
 
     /// Every operation name with its count (zeros included), as a flat JSON object.
@@ -27,6 +35,8 @@ final class RequestStats: Sendable {
         let f = faults.withLockedValue { $0 }
         let faultFields = ["\"FaultsInjected\":\(f.serviceUnavailable + f.dropped)",
                            "\"FaultsServiceUnavailable\":\(f.serviceUnavailable)", "\"FaultsDropped\":\(f.dropped)"]
+            + strictFaults.withLockedValue { ["\"FaultsQpsLimitExceeded\":\($0.qpsLimitExceeded)",
+                                              "\"FaultsPartialDelete\":\($0.partialDeletes)"] }
         return "{" + (fields + faultFields).joined(separator: ",") + "}"
     }
 }

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var enforceTime: Bool
     /// A request body that sends nothing for this many seconds is answered 400 RequestTimeout.
     public var bodyTimeoutSeconds: Int
+    /// Strict modes modelling production OSS, each off by default.
+    public var strictness = Strictness()
 
     /// Creates a configuration.
     public init(root: String, host: String = "127.0.0.1", port: Int = 0, accessKeyId: String, accessKeySecret: String,

@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 
 /// What every handler shares: configuration, storage, counters, the I/O thread pool.
@@ -6,6 +7,7 @@ final class ServiceState: Sendable {
     let storage: StorageEngine
     let stats: RequestStats
     let faults: FaultInjector
+    let strictFaults: StrictFaults
     let authenticator: Authenticator
     let threadPool: NIOThreadPool
 
@@ -15,9 +17,18 @@ final class ServiceState: Sendable {
         self.threadPool = threadPool
         stats = RequestStats()
         faults = FaultInjector(rate: configuration.faultRate)
-        authenticator = Authenticator(accessKeyId: configuration.accessKeyId, accessKeySecret: configuration.accessKeySecret,
-                                      securityToken: configuration.securityToken, enforceTime: configuration.enforceTime)
+        strictFaults = StrictFaults(configuration.strictness)
+        let strict = configuration.strictness
+        var authenticator = Authenticator(accessKeyId: configuration.accessKeyId, accessKeySecret: configuration.accessKeySecret,
+                                          securityToken: configuration.securityToken, enforceTime: configuration.enforceTime)
+        authenticator.stsCredentials = strict.stsCredentialsFile.map(STSCredentialFile.init(path:))
+        authenticator.requiredRegion = strict.checkRegion ? configuration.region : nil
+        authenticator.clockSkew = strict.clockSkewSeconds
+        self.authenticator = authenticator
     }
+
+    /// This server's clock: the host's, moved by `--clock-skew`.
+    func now() -> Date { Date().addingTimeInterval(configuration.strictness.clockSkewSeconds) }
 
     /// Runs blocking file or database work on the thread pool, off the event loop.
     func io<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

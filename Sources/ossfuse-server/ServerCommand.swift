@@ -39,6 +39,34 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("body-timeout"), help: "Seconds a request body may stall before 400 RequestTimeout.")
     var bodyTimeout: Int = 60
 
+    @Option(name: .customLong("sts-credentials"),
+            help: ArgumentHelp("Also accept the temporary credentials in FILE, lines id:secret:token:expiry-unix-seconds (re-read when it changes; expired: 403 SecurityTokenExpired).", valueName: "FILE"))
+    var stsCredentials: String?
+
+    @Option(name: .customLong("cname"),
+            help: ArgumentHelp("Requests whose Host is HOST address BUCKET, the path being the key (repeatable).", valueName: "HOST=BUCKET"))
+    var cnames: [String] = []
+
+    @Flag(name: .customLong("public-endpoint-forbidden"),
+          help: "Answer requests for a bucket not made through a --cname host with 400 PublicEndpointForbidden.")
+    var publicEndpointForbidden = false
+
+    @Flag(name: .customLong("check-region"),
+          help: "Refuse V4 signatures whose scope names another region than --region (400 InvalidArgument).")
+    var checkRegion = false
+
+    @Option(name: .customLong("partial-delete-faults"),
+            help: ArgumentHelp("The first N DeleteMultipleObjects requests delete only the first half of their keys.", valueName: "N"))
+    var partialDeleteFaults: Int = 0
+
+    @Option(name: .customLong("qps-limit-storm"),
+            help: ArgumentHelp("Answer every request 503 QpsLimitExceeded for SECONDS after start (also POST /_ossfuse/faults/qps-limit-storm?seconds=N).", valueName: "SECONDS"))
+    var qpsLimitStorm: Double = 0
+
+    @Option(name: .customLong("clock-skew"),
+            help: ArgumentHelp("Run the server's clock SECONDS ahead of the host's (negative: behind), for Date and RequestTimeTooSkewed.", valueName: "SECONDS"))
+    var clockSkew: Double = 0
+
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
@@ -50,6 +78,10 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
         guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be positive.") }
+        guard partialDeleteFaults >= 0, qpsLimitStorm >= 0 else {
+            throw ValidationError("--partial-delete-faults and --qps-limit-storm must not be negative.")
+        }
+        guard parsedCNAMEs != nil else { throw ValidationError("--cname must be HOST=BUCKET, e.g. files.localhost=test.") }
         guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
         guard check || credentials != nil else {
             throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
@@ -61,6 +93,16 @@ struct ServerCommand: AsyncParsableCommand {
         guard let id = accessKeyId ?? env["OSS_ACCESS_KEY_ID"], let secret = accessKeySecret ?? env["OSS_ACCESS_KEY_SECRET"],
               !id.isEmpty, !secret.isEmpty else { return nil }
         return (id, secret)
+    }
+
+    private var parsedCNAMEs: [String: String]? {
+        var map: [String: String] = [:]
+        for entry in cnames {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            map[parts[0].lowercased()] = parts[1]
+        }
+        return map
     }
 
     private var parsedListen: (host: String, port: Int)? {
@@ -80,10 +122,17 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard let credentials, let address = parsedListen else { throw ExitCode.validationFailure }
         if exitOnStdinEOF { ParentWatch.exitOnStandardInputEOF() }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
             accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
             latencyMilliseconds: latency, region: region, bodyTimeoutSeconds: bodyTimeout)
+        configuration.strictness.stsCredentialsFile = stsCredentials
+        configuration.strictness.cnames = parsedCNAMEs ?? [:]
+        configuration.strictness.publicEndpointForbidden = publicEndpointForbidden
+        configuration.strictness.checkRegion = checkRegion
+        configuration.strictness.partialDeleteFaults = partialDeleteFaults
+        configuration.strictness.qpsLimitStormSeconds = qpsLimitStorm
+        configuration.strictness.clockSkewSeconds = clockSkew
         try await OSSServer(configuration: configuration).run { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))

@@ -21,6 +21,9 @@ public struct OSSErrorCode: Sendable, Hashable, CustomStringConvertible {
     public static let signatureDoesNotMatch = OSSErrorCode("SignatureDoesNotMatch", 403, "The request signature we calculated does not match the signature you provided.")
     public static let requestTimeTooSkewed = OSSErrorCode("RequestTimeTooSkewed", 403, "The difference between the request time and the current time is too large.")
     public static let invalidSecurityToken = OSSErrorCode("InvalidSecurityToken", 403, "The security token you provided is invalid.")
+    public static let securityTokenExpired = OSSErrorCode("SecurityTokenExpired", 403, "The security token you provided has expired.")
+    public static let publicEndpointForbidden = OSSErrorCode("PublicEndpointForbidden", 400, "Public endpoint is forbidden for this bucket.", ec: "0048-00000401")
+    public static let qpsLimitExceeded = OSSErrorCode("QpsLimitExceeded", 503, "Please reduce your request rate.", ec: "0004-00000302")
     public static let accessKeyIdAndSecurityTokenNotMatch = OSSErrorCode("AccessKeyIdAndSecurityTokenNotMatch", 403, "The access key id and the security token do not match.")
     public static let invalidObjectState = OSSErrorCode("InvalidObjectState", 403, "The operation is not valid for the object's state.")
     public static let secondLevelDomainForbidden = OSSErrorCode("SecondLevelDomainForbidden", 403, "Please use virtual hosted style to access.")
@@ -64,6 +67,7 @@ public struct OSSErrorCode: Sendable, Hashable, CustomStringConvertible {
     /// Every code above.
     public static let all: [OSSErrorCode] = [
         accessDenied, invalidAccessKeyId, signatureDoesNotMatch, requestTimeTooSkewed, invalidSecurityToken,
+        securityTokenExpired, publicEndpointForbidden, qpsLimitExceeded,
         accessKeyIdAndSecurityTokenNotMatch, invalidObjectState, secondLevelDomainForbidden, noSuchBucket, noSuchKey,
         noSuchUpload, symlinkTargetNotExist, methodNotAllowed, invalidArgument, invalidObjectName, invalidBucketName,
         invalidTargetType, invalidDigest, invalidPart, invalidPartOrder, entityTooSmall, partNotSequential,

@@ -7,7 +7,8 @@ public struct XMLWriter: Sendable {
     /// Starts a document with the XML declaration.
     public init() {}
 
-    /// Escapes `&`, `<`, `>`, `"` and `'`.
+    /// Escapes `&`, `<`, `>`, `"`, `'`, and tab, line feed and carriage return as character
+    /// references (a parser would otherwise normalise them: keys may hold them).
     public static func escape(_ s: String) -> String {
         var r = ""
         r.reserveCapacity(s.utf8.count)
@@ -19,6 +20,8 @@ public struct XMLWriter: Sendable {
             case "\"": r += "&quot;"
             case "'": r += "&apos;"
             case "\r": r += "&#13;"
+            case "\n": r += "&#10;"
+            case "\t": r += "&#9;"
             default: r.unicodeScalars.append(c)
             }
         }

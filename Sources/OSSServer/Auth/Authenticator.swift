@@ -2,17 +2,26 @@ import Foundation
 import OSSProtocol
 
 /// Verifies a request's signature (V1/V4, header or presigned) with the configured key, using the
-/// OSSProtocol signers, and enforces clock skew, presign expiry and the STS token.
+/// OSSProtocol signers, and enforces clock skew, presign expiry and the STS token. Optionally also
+/// accepts the temporary credentials of an STS file (expired: `SecurityTokenExpired`), checks the V4
+/// scope's region, and runs on a skewed clock.
 struct Authenticator: Sendable {
     let accessKeyId: String
     let accessKeySecret: String
     let securityToken: String?
     let enforceTime: Bool
+    /// `--sts-credentials`: further keys, each with its token and expiry.
+    var stsCredentials: STSCredentialFile? = nil
+    /// `--check-region`: a V4 scope naming another region is refused as OSS refuses it.
+    var requiredRegion: String? = nil
+    /// `--clock-skew`: seconds added to this server's clock when checking request times.
+    var clockSkew: TimeInterval = 0
     /// Allowed difference between the request time and now (oss-protocol.md 2.0).
     static let maxSkew: TimeInterval = 15 * 60
 
     /// True when the request carries a valid signature of the owner; false when it is anonymous.
-    func authenticate(_ request: RequestContext, now: Date = Date()) throws -> Bool {
+    func authenticate(_ request: RequestContext, now localNow: Date = Date()) throws -> Bool {
+        let now = localNow.addingTimeInterval(clockSkew)
         let authorization: RequestAuthorization
         do {
             authorization = try RequestAuthorization.parse(authorization: request.header("Authorization"), query: request.query)
@@ -21,20 +30,43 @@ struct Authenticator: Sendable {
             throw ServerError.accessDenied(error.message)
         }
         guard let claimed = authorization.accessKeyId else { return false }
-        guard claimed == accessKeyId else { throw ServerError.invalidAccessKeyId(claimed) }
-        try checkToken(request)
+        let secret: String
+        if claimed == accessKeyId {
+            try checkToken(request)
+            secret = accessKeySecret
+        } else if let entry = stsCredentials?.entry(for: claimed) {
+            guard Self.token(of: request) == entry.token else { throw ServerError.invalidSecurityToken }
+            if now >= entry.expiry { throw ServerError.securityTokenExpired }
+            secret = entry.secret
+        } else {
+            throw ServerError.invalidAccessKeyId(claimed)
+        }
+        try checkRegion(authorization)
         if enforceTime { try checkTime(authorization, request, now: now) }
-        guard let check = SignatureCheck.compute(request.signingRequest, authorization: authorization, secret: accessKeySecret) else {
+        guard let check = SignatureCheck.compute(request.signingRequest, authorization: authorization, secret: secret) else {
             return false
         }
         guard check.matches else { throw ServerError.signatureDoesNotMatch(check, accessKeyId: claimed) }
         return true
     }
 
-    private func checkToken(_ request: RequestContext) throws {
-        let token = request.header("x-oss-security-token") ?? request.queryValue("security-token")
+    private static func token(of request: RequestContext) -> String? {
+        request.header("x-oss-security-token") ?? request.queryValue("security-token")
             ?? request.queryValue("x-oss-security-token")
-        guard let token else { return }
+    }
+
+    /// OSS answers a V4 scope naming another region with 400 InvalidArgument, EC 0002-00000226.
+    private func checkRegion(_ authorization: RequestAuthorization) throws {
+        guard let requiredRegion else { return }
+        switch authorization {
+        case .v4Header(let credential, _, _), .v4Query(let credential, _, _, _, _):
+            if credential.region != requiredRegion { throw ServerError.invalidSigningRegion }
+        default: return
+        }
+    }
+
+    private func checkToken(_ request: RequestContext) throws {
+        guard let token = Self.token(of: request) else { return }
         guard let securityToken, token == securityToken else { throw ServerError.invalidSecurityToken }
     }
 

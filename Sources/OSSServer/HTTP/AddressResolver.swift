@@ -1,13 +1,14 @@
 import OSSProtocol
 
-/// Finds the bucket and key a request addresses: virtual-hosted (`bucket.localhost:PORT`,
-/// `bucket.127.0.0.1.nip.io`: the first Host label is an existing bucket and the rest is not an IP
-/// address) or path style (`/bucket/key`).
+/// Finds the bucket and key a request addresses: a custom domain (`--cname HOST=BUCKET`: the whole
+/// path is the key), virtual-hosted (`bucket.localhost:PORT`, `bucket.127.0.0.1.nip.io`: the first
+/// Host label is an existing bucket and the rest is not an IP address) or path style (`/bucket/key`).
 struct AddressResolver: Sendable {
     /// Returns (bucket, key); throws InvalidObjectName for an undecodable path or an invalid key.
-    static func resolve(hostName: String, rawPath: String, bucketExists: (String) -> Bool) throws -> (bucket: String?, key: String?) {
+    static func resolve(hostName: String, rawPath: String, cnames: [String: String] = [:],
+                        bucketExists: (String) -> Bool) throws -> (bucket: String?, key: String?) {
         guard let path = PercentEncoding.decode(rawPath) else { throw ServerError.invalidObjectName(rawPath) }
-        if let virtual = virtualBucket(hostName, bucketExists: bucketExists) {
+        if let virtual = cnames[hostName] ?? virtualBucket(hostName, bucketExists: bucketExists) {
             let key = path.hasPrefix("/") ? String(path.dropFirst()) : path
             return (virtual, try validated(key))
         }

@@ -36,7 +36,9 @@ struct ConnectionHandler: Sendable {
         let expectsContinue = head.headers.first(name: "expect")?.lowercased() == "100-continue"
         var response: ServerResponse
         do {
-            let resolved = try AddressResolver.resolve(hostName: request.hostName, rawPath: request.rawPath) {
+            let strict = service.configuration.strictness
+            let resolved = try AddressResolver.resolve(hostName: request.hostName, rawPath: request.rawPath,
+                                                       cnames: strict.cnames) {
                 service.storage.bucket($0) != nil
             }
             request.bucket = resolved.bucket
@@ -51,6 +53,13 @@ struct ConnectionHandler: Sendable {
                 service.stats.recordFault(dropped: false)
                 throw ServerError.serviceUnavailable
             case .none: break
+            }
+            if service.strictFaults.isStorming() {
+                service.stats.recordQpsLimitExceeded()
+                throw ServerError.qpsLimitExceeded
+            }
+            if strict.publicEndpointForbidden, strict.cnames[request.hostName] == nil, request.bucket != nil {
+                throw ServerError.publicEndpointForbidden
             }
             request.isAuthenticated = try service.authenticator.authenticate(request)
             if !request.isAuthenticated && AccessPolicy.isOwnerOnly(request.operation) {
@@ -97,7 +106,7 @@ struct ConnectionHandler: Sendable {
         let keepOpen = request.head.isKeepAlive && complete
         var headers = HTTPHeaders()
         headers.add(name: "Server", value: "AliyunOSS")
-        headers.add(name: "Date", value: HTTPDate.rfc1123(Date()))
+        headers.add(name: "Date", value: HTTPDate.rfc1123(service.now()))
         headers.add(name: "x-oss-request-id", value: request.requestId)
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         let status = response.status

@@ -1,8 +1,9 @@
 import NIOCore
 import NIOHTTP1
 
-/// `/_ossfuse/...`: request counters for tests and benchmarks. No authentication, loopback only,
-/// never subject to fault injection.
+/// `/_ossfuse/...`: request counters for tests and benchmarks, and `POST
+/// /_ossfuse/faults/qps-limit-storm?seconds=N` (every request refused with QpsLimitExceeded for N
+/// seconds). No authentication, loopback only, never subject to fault injection.
 enum InternalEndpoints {
     static func answer(_ request: RequestContext, service: ServiceState) -> ServerResponse {
         guard request.remoteIsLoopback else { return text("{\"error\":\"loopback only\"}", status: .forbidden) }
@@ -11,6 +12,12 @@ enum InternalEndpoints {
             return text(service.stats.json())
         case (.POST, "/_ossfuse/stats/reset"):
             service.stats.reset()
+            return text("{}")
+        case (.POST, "/_ossfuse/faults/qps-limit-storm"):
+            guard let seconds = request.queryValue("seconds").flatMap(Double.init), seconds >= 0 else {
+                return text("{\"error\":\"seconds=N needed\"}", status: .badRequest)
+            }
+            service.strictFaults.startStorm(seconds: seconds)
             return text("{}")
         default:
             return text("{\"error\":\"not found\"}", status: .notFound)

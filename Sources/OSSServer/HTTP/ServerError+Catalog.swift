@@ -50,6 +50,19 @@ extension ServerError {
     }
     static let requestTimeTooSkewed = ServerError(.requestTimeTooSkewed,
         "The difference between the request time and the current time is too large.", ec: "0002-00000504")
+    /// 403, as OSS answers a temporary credential past its expiry. Its EC is UNCONFIRMED (not found
+    /// in the docs or SDKs searched): none is sent.
+    static let securityTokenExpired = ServerError(.securityTokenExpired, "The security token you provided has expired.",
+                                                  ec: "")
+    /// OSS's answer to a V4 scope with another region (alibabacloud-oss-go-sdk-v2 issues 29 and 85).
+    static let invalidSigningRegion = ServerError(.invalidArgument, "Invalid signing region in Authorization header.",
+                                                  ec: "0002-00000226")
+    /// `--qps-limit-storm`: HTTP 503 (OSS does not document the status of QpsLimitExceeded).
+    static let qpsLimitExceeded = ServerError(.qpsLimitExceeded, "Please reduce your request rate.", ec: "0004-00000302")
+    /// `--public-endpoint-forbidden`: as OSS answers data requests on a mainland-China public endpoint
+    /// for accounts created after 2025-03-20.
+    static let publicEndpointForbidden = ServerError(.publicEndpointForbidden,
+        "Public endpoint is forbidden for this bucket, please use a custom domain name.", ec: "0048-00000401")
     static let invalidSecurityToken = ServerError(.invalidSecurityToken, "The security token you provided is invalid.",
                                                   ec: "0002-00000001")
     static let fileAlreadyExists = ServerError(.fileAlreadyExists, "The object you specified already exists and can not be overwritten.",

@@ -19,7 +19,13 @@ struct DeleteMultipleHandler: Sendable {
         let encoding = request.queryValue("encoding-type") ?? request.header("encoding-type")
         // Request keys are plain XML text (SDKs do not URL-encode them); encoding-type only
         // affects the answer.
-        let keys = document.keys
+        var selected = document.keys
+        if selected.count > 1, service.strictFaults.takePartialDelete() {
+            // `--partial-delete-faults`: as OSS under pressure, only part of the batch goes.
+            selected = Array(selected.prefix(selected.count / 2))
+            service.stats.recordPartialDelete()
+        }
+        let keys = selected
         let storage = service.storage
         try await service.io {
             for key in keys where ObjectName.isValid(key) {
