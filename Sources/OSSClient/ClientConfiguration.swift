@@ -30,9 +30,22 @@ public struct ClientConfiguration: Sendable {
     /// (virtual-hosted addressing).
     public var endpoint: URL
     public var bucket: String
-    /// V4 region; nil derives it from an `oss-<region>[-internal].aliyuncs.com` host, else `cn-hangzhou`.
+    /// V4 region; nil derives it from an `oss-<region>[-internal].aliyuncs.com` host, or takes
+    /// `cn-hangzhou` for an IP address or `localhost` (a local server). Other hosts need it
+    /// (`effectiveRegion` is nil, and `OSSClient.init` refuses V4 without it).
     public var region: String?
+    /// The credentials of a `StaticCredentialsProvider` when `credentialsProvider` is nil.
     public var credentials: Credentials
+    /// Consulted before every attempt (temporary credentials that refresh); nil: `credentials`.
+    public var credentialsProvider: (any CredentialsProvider)? = nil
+    /// How bucket and key become a URL; nil: path style for IP addresses and `localhost`,
+    /// virtual-hosted for other hosts.
+    public var addressingStyle: AddressingStyle? = nil
+    /// PEM file of the certificate authorities trusted for HTTPS; nil: the system's.
+    public var caFile: String? = nil
+    /// Seconds of backoff throttling answers (429, 503, QpsLimitExceeded) may be retried for,
+    /// beyond `maxRetries`; 0: `maxRetries` only.
+    public var throttleRetrySeconds: Double = 0
     public var signatureVersion: SignatureVersion = .v4
     /// Bound on parallel transfers and on connections per host.
     public var maxConnections: Int = 16
@@ -53,6 +66,13 @@ public struct ClientConfiguration: Sendable {
         self.endpoint = endpoint; self.bucket = bucket; self.credentials = credentials
     }
 
-    /// The V4 region in effect.
-    public var effectiveRegion: String { region ?? Addressing.region(fromHost: endpoint.host ?? "") ?? "cn-hangzhou" }
+    /// The V4 region in effect: `region`, else the one an OSS host names, else `cn-hangzhou` for a
+    /// local server (IP address or `localhost`); nil when the host names none (CNAME, accelerate,
+    /// dual-stack endpoints): such endpoints need `region`.
+    public var effectiveRegion: String? {
+        if let region { return region }
+        let host = endpoint.host ?? ""
+        if let named = Addressing.region(fromHost: host) { return named }
+        return Addressing.isIPOrLocal(host) ? "cn-hangzhou" : nil
+    }
 }

@@ -6,6 +6,9 @@ import Synchronization
 struct TransferSettings: Sendable {
     var connectTimeout: Double
     var lowSpeedTimeout: Double
+    /// PEM bundle of trusted certificate authorities; nil: the system's. Peer and host name are
+    /// always verified (curl's defaults, never turned off).
+    var caFile: String? = nil
 }
 
 /// One request on one curl easy handle: sets it up, collects the answer through the C callbacks,
@@ -57,6 +60,7 @@ final class CurlTransfer: @unchecked Sendable {
         _ = ccurl_easy_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
         _ = ccurl_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, max(1, Int(settings.lowSpeedTimeout.rounded(.up))))
         _ = ccurl_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, errorBuffer)
+        if let caFile = settings.caFile { caFile.withCString { _ = ccurl_easy_setopt_string(h, CURLOPT_CAINFO, $0) } }
         _ = ccurl_easy_setopt_write_cb(h, CURLOPT_WRITEFUNCTION, curlWrite)
         _ = ccurl_easy_setopt_ptr(h, CURLOPT_WRITEDATA, me)
         _ = ccurl_easy_setopt_write_cb(h, CURLOPT_HEADERFUNCTION, curlHeader)

@@ -69,19 +69,38 @@ extension OSSClient {
         _ = try await send(Call(operation: "DeleteObject", method: "DELETE", key: key))
     }
 
-    /// DeleteMultipleObjects in batches of 1000 (quiet mode).
+    /// DeleteMultipleObjects in batches of 1000, not quiet (a quiet answer has no body, so a batch
+    /// OSS deleted only in part would go unnoticed), with `encoding-type=url`. Keys the answer does
+    /// not report deleted are sent again, up to `deleteRounds` times per batch; then the call fails.
     public func deleteObjects(_ keys: [String]) async throws {
         for k in keys { try ObjectName.validate(k) }
         var start = 0
         while start < keys.count {
             let batch = Array(keys[start..<min(start + 1000, keys.count)])
-            let body = DeleteMultipleObjects(keys: batch, quiet: true).xmlDocument()
-            _ = try await send(Call(operation: "DeleteMultipleObjects", method: "POST", key: nil,
+            var remaining = batch
+            for _ in 0..<Self.deleteRounds where !remaining.isEmpty {
+                let deleted = try await deleteBatch(remaining)
+                remaining = remaining.filter { !deleted.contains($0) }
+            }
+            if !remaining.isEmpty {
+                throw OSSError(.internalError, message: "DeleteMultipleObjects left \(remaining.count) of \(batch.count) keys"
+                               + " after \(Self.deleteRounds) attempts, e.g. \(remaining[0])")
+            }
+            start += batch.count
+        }
+    }
+
+    /// How many times one batch is sent while keys remain (ossfs 2.0 also re-sends them).
+    static let deleteRounds = 8
+
+    /// One DeleteMultipleObjects request; returns the keys reported deleted.
+    private func deleteBatch(_ keys: [String]) async throws -> Set<String> {
+        let body = DeleteMultipleObjects(keys: keys, quiet: false).xmlDocument()
+        let r = try await send(Call(operation: "DeleteMultipleObjects", method: "POST", key: nil,
                                     query: [("delete", ""), ("encoding-type", "url")],
                                     headers: [("Content-MD5", Digest.contentMD5(body)), ("Content-Type", "application/xml")],
                                     body: .bytes(body)))
-            start += batch.count
-        }
+        return Set(try DeleteMultipleObjectsResult.decode(r.body).deleted)
     }
 
     /// CopyObject within the bucket. `metadata == nil` copies the source's metadata (COPY directive);

@@ -43,10 +43,37 @@ public struct RetryPolicy: Sendable, Equatable {
     /// answers, 503 and 429 are still retried (the mount's start-up check).
     public var retriesUnreachable: Bool
 
+    /// Seconds of backoff that throttling answers (429, 503, `QpsLimitExceeded`) may add up to, however
+    /// many attempts that takes (ossfs 2.0 keeps retrying throttling for 60 s); 0: `maxRetries` only.
+    public var throttleBudget: Double
+
     /// Creates a policy.
-    public init(maxRetries: Int, baseDelay: Double = 0.1, maxDelay: Double = 5, retriesUnreachable: Bool = true) {
+    public init(maxRetries: Int, baseDelay: Double = 0.1, maxDelay: Double = 5, retriesUnreachable: Bool = true,
+                throttleBudget: Double = 0) {
         self.maxRetries = maxRetries; self.baseDelay = baseDelay; self.maxDelay = maxDelay
-        self.retriesUnreachable = retriesUnreachable
+        self.retriesUnreachable = retriesUnreachable; self.throttleBudget = throttleBudget
+    }
+
+    /// True for an answer that means "too many requests, try later": 429, 503, or the code
+    /// `QpsLimitExceeded` whatever its status (OSS does not document the status).
+    public static func isThrottling(_ outcome: Outcome, code: String?) -> Bool {
+        if code == "QpsLimitExceeded" { return true }
+        if case .status(let s) = outcome { return s == 429 || s == 503 }
+        return false
+    }
+
+    /// The decision after attempt `attempt` ended with `outcome` (error `code` when the server
+    /// answered one), `waited` seconds of backoff into the call: throttling is retried while the
+    /// backoff stays within `throttleBudget`, everything else as `decide(attempt:outcome:safety:random:)`.
+    public func decide(attempt: Int, outcome: Outcome, code: String?, safety: Safety, waited: Double,
+                       random: Double) -> Decision {
+        guard throttleBudget > 0, Self.isThrottling(outcome, code: code) else {
+            return decide(attempt: attempt, outcome: outcome, safety: safety, random: random)
+        }
+        guard waited < throttleBudget else { return .stop }
+        let capped = min(maxDelay, baseDelay * Double(1 << min(attempt - 1, 20)))
+        let delay = capped / 2 + capped / 2 * min(max(random, 0), 1)
+        return .retry(afterSeconds: min(delay, max(throttleBudget - waited, baseDelay)))
     }
 
     /// True when `outcome` is a failure worth another attempt for a request of `safety`.

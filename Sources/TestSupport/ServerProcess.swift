@@ -102,6 +102,12 @@ public final class ServerProcess: @unchecked Sendable {
         _ = try request("POST", path: "/_ossfuse/stats/reset")
     }
 
+    /// Every request is refused with 503 QpsLimitExceeded for `seconds` from now
+    /// (`POST /_ossfuse/faults/qps-limit-storm`).
+    public func startQpsLimitStorm(seconds: Double) throws {
+        _ = try request("POST", path: "/_ossfuse/faults/qps-limit-storm", query: "seconds=\(seconds)")
+    }
+
     /// Stops the server with SIGTERM and waits for it.
     public func stop() { terminate(signal: SIGTERM) }
 
@@ -178,8 +184,10 @@ public final class ServerProcess: @unchecked Sendable {
         child.waitUntilExit()
     }
 
-    private func request(_ method: String, path: String) throws -> Data {
-        var request = URLRequest(url: endpoint.appendingPathComponent(path))
+    private func request(_ method: String, path: String, query: String? = nil) throws -> Data {
+        var url = endpoint.appendingPathComponent(path)
+        if let query { url = URL(string: url.absoluteString + "?" + query)! }
+        var request = URLRequest(url: url)
         request.httpMethod = method
         request.timeoutInterval = 30
         let result = ResultBox()

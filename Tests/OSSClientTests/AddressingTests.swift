@@ -29,3 +29,30 @@ final class AddressingTests: XCTestCase {
         XCTAssertEqual(c.effectiveRegion, "cn-beijing")
     }
 }
+
+/// The three addressing styles, and regions that cannot be derived.
+final class AddressingStyleTests: XCTestCase {
+    func testCNAMEKeepsTheHostAndPutsTheKeyAtTheRoot() throws {
+        let cname = try Addressing(endpoint: URL(string: "https://files.example.com")!, bucket: "bkt", style: .cname)
+        XCTAssertEqual(cname.url(key: "a/b c", query: []), "https://files.example.com/a/b%20c")
+        XCTAssertEqual(cname.url(key: nil, query: [("list-type", "2")]), "https://files.example.com/?list-type=2")
+        let path = try Addressing(endpoint: URL(string: "https://oss.example.com:8443")!, bucket: "bkt", style: .path)
+        XCTAssertEqual(path.url(key: "k", query: []), "https://oss.example.com:8443/bkt/k")
+        let virtual = try Addressing(endpoint: URL(string: "https://files.example.com")!, bucket: "bkt")
+        XCTAssertEqual(virtual.url(key: "k", query: []), "https://bkt.files.example.com/k")
+    }
+
+    func testHostsThatDoNotNameARegionNeedOne() throws {
+        var c = ClientConfiguration(endpoint: URL(string: "https://files.example.com")!, bucket: "b",
+                                    credentials: Credentials(accessKeyId: "a", accessKeySecret: "s"))
+        XCTAssertNil(c.effectiveRegion)
+        XCTAssertThrowsError(try OSSClient(configuration: c)) { error in
+            XCTAssertTrue("\(error)".contains("does not name its OSS region"), "\(error)")
+        }
+        c.endpoint = URL(string: "https://oss-accelerate.aliyuncs.com")!
+        XCTAssertNil(c.effectiveRegion)
+        c.region = "cn-shanghai"
+        XCTAssertEqual(c.effectiveRegion, "cn-shanghai")
+        XCTAssertNoThrow(try OSSClient(configuration: c))
+    }
+}

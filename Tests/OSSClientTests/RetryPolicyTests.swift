@@ -99,3 +99,24 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertTrue(policy.isRetryable(.transport(.connection, requestSent: false), safety: .repeatable))
     }
 }
+
+/// Throttling (429, 503, QpsLimitExceeded) is retried for a time budget, not a number of attempts.
+final class ThrottleBudgetTests: XCTestCase {
+    func testThrottlingIsRetriedUntilTheBudgetIsSpent() {
+        let policy = RetryPolicy(maxRetries: 2, baseDelay: 0.1, maxDelay: 5, throttleBudget: 60)
+        var waited = 0.0
+        var attempts = 0
+        while case .retry(let delay) = policy.decide(attempt: attempts + 1, outcome: .status(503), code: "QpsLimitExceeded",
+                                                      safety: .onlyIfNotApplied, waited: waited, random: 1) {
+            waited += delay
+            attempts += 1
+        }
+        XCTAssertGreaterThan(attempts, 10, "far more than maxRetries")
+        XCTAssertEqual(waited, 60, accuracy: 0.5)
+        XCTAssertTrue(RetryPolicy.isThrottling(.status(400), code: "QpsLimitExceeded"), "whatever the status")
+        XCTAssertEqual(policy.decide(attempt: 3, outcome: .status(500), code: "InternalError", safety: .repeatable,
+                                     waited: 0, random: 0), .stop, "other failures keep maxRetries")
+        let noBudget = RetryPolicy(maxRetries: 2)
+        XCTAssertEqual(noBudget.decide(attempt: 3, outcome: .status(503), code: nil, safety: .repeatable, waited: 0, random: 0), .stop)
+    }
+}

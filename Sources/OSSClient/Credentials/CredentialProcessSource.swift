@@ -1,0 +1,91 @@
+import Foundation
+
+/// `-o credential_process=CMD`: runs `CMD` with `/bin/sh -c` and reads the credentials document
+/// (`CredentialsDocument`, the format of ossfs 2.0's option of the same name) from its standard
+/// output. A command that fails, prints something else or runs longer than `timeout` is an error
+/// (its standard error is quoted, never its output: that holds secrets).
+public struct CredentialProcessSource: CredentialSource {
+    /// The shell command.
+    public let command: String
+    /// Seconds the command may run (ossfs 2.0: 10 s).
+    public let timeout: TimeInterval
+
+    /// Runs `command` on each fetch.
+    public init(command: String, timeout: TimeInterval = 10) {
+        self.command = command; self.timeout = timeout
+    }
+
+    /// `credential_process "CMD"`.
+    public var name: String { "credential_process \"\(command)\"" }
+
+    /// Runs the command once.
+    public func fetch() async throws -> ExpiringCredentials {
+        let result = try await ChildProcess.run("/bin/sh", ["-c", command], timeout: timeout)
+        guard !result.timedOut else { throw CredentialsError("\(name) ran longer than \(Int(timeout)) s") }
+        guard result.status == 0 else {
+            let reason = result.stderr.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            throw CredentialsError("\(name) exited with status \(result.status)\(reason)")
+        }
+        return try CredentialsDocument.parse(result.stdout, source: name)
+    }
+}
+
+/// A child process run to completion with its output collected.
+enum ChildProcess {
+    struct Result: Sendable {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+        var timedOut: Bool
+    }
+
+    static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) async throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw CredentialsError("cannot run \(executable): \(error.localizedDescription)")
+        }
+        let pid = process.processIdentifier
+        let killer = Task {
+            try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
+            kill(pid, SIGKILL)
+        }
+        // Read both pipes to their end off the cooperative pool (a full pipe would block the child).
+        let (stdout, stderr) = await withCheckedContinuation { (c: CheckedContinuation<(Data, Data), Never>) in
+            Thread.detachNewThread {
+                let errorData = ErrorCollector(err.fileHandleForReading)
+                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                c.resume(returning: (outData, errorData.wait()))
+            }
+        }
+        process.waitUntilExit()
+        killer.cancel()
+        let timedOut = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
+        return Result(status: process.terminationStatus, stdout: stdout,
+                      stderr: String(decoding: stderr.prefix(4096), as: UTF8.self), timedOut: timedOut)
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+private final class ErrorCollector: @unchecked Sendable {
+    // @unchecked: `data` is written by the reader thread before `done.signal()`, read after `wait()`.
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
+    }
+}
