@@ -8,16 +8,25 @@ enum Backend {
     /// `quickCheck`: for the pre-mount check: an unreachable endpoint fails fast (no retry), dropped
     /// answers and 503/429 are retried up to 4 times.
     /// One debug line per request goes to `log` when it logs debug lines (`-d`).
-    static func makeStore(_ settings: MountSettings, key: AccessKey, log: LogSink,
+    static func makeStore(_ settings: MountSettings, credentials: any CredentialsProvider, log: LogSink,
                           quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
         guard let endpoint = URL(string: settings.endpoint) else {
             throw MountSettingsError("url '\(settings.endpoint)' is not a valid URL")
         }
         var configuration = ClientConfiguration(
             endpoint: endpoint, bucket: settings.bucket,
-            credentials: Credentials(accessKeyId: key.id, accessKeySecret: key.secret, securityToken: key.securityToken))
+            credentials: Credentials(accessKeyId: "", accessKeySecret: ""))
+        configuration.credentialsProvider = credentials
         configuration.region = settings.region
         configuration.signatureVersion = settings.signatureV1 ? .v1 : .v4
+        configuration.addressingStyle = settings.connection.addressing
+        configuration.caFile = settings.connection.caFile
+        if !settings.signatureV1 && configuration.effectiveRegion == nil {
+            throw MountSettingsError("the endpoint \(endpoint.host ?? settings.endpoint) does not name its OSS region:"
+                                     + " add -o region=REGION (the bucket's region, e.g. cn-hangzhou)")
+        }
+        // Throttling (429, 503, QpsLimitExceeded) is retried for about a minute, as ossfs 2.0 does.
+        configuration.throttleRetrySeconds = quickCheck ? 0 : 60
         configuration.maxConnections = max(settings.parallelism, 4)
         // The mount itself: 6 retries (7 attempts, at most about 6 s of backoff), so that a flaky
         // endpoint (10% of requests failing) practically never fails an application call.
@@ -46,7 +55,9 @@ enum Backend {
         } catch let error as OSSError {
             throw MountSettingsError(describe(error, settings: settings))
         } catch let error as TransportError {
-            throw MountSettingsError("cannot reach \(settings.endpoint): \(error.message)")
+            throw MountSettingsError(describe(error, settings: settings))
+        } catch let error as CredentialsError {
+            throw MountSettingsError("no credentials: \(error.description)")
         } catch {
             throw MountSettingsError("cannot check bucket \(settings.bucket) at \(settings.endpoint): \(error)")
         }
@@ -61,9 +72,25 @@ enum Backend {
             return "access key secret is wrong for \(endpoint) (SignatureDoesNotMatch)"
         case "AccessDenied": return "access denied to bucket \(bucket) at \(endpoint) (AccessDenied)"
         case "InvalidSecurityToken", "SecurityTokenExpired":
-            return "the security token (OSS_SESSION_TOKEN) was refused: \(error.code)"
+            return "the security token from \(CredentialsSetup.sourceName(settings)) was refused: \(error.code)"
+        case "PublicEndpointForbidden":
+            return "\(endpoint) refuses this bucket's data (PublicEndpointForbidden): accounts created since 2025-03-20"
+                + " must use a custom domain bound to the bucket (-o url=https://DOMAIN,addressing=cname,region=REGION)"
+                + " or an -internal endpoint from inside Alibaba Cloud"
+        case "InvalidArgument" where error.message.lowercased().contains("signing region"):
+            return "the V4 region \(settings.region ?? "derived from the url") is not bucket \(bucket)'s region at"
+                + " \(endpoint) (\(error.message)): set -o region=REGION to the bucket's region"
         default: return "bucket \(bucket) at \(endpoint): \(error.code) (HTTP \(error.httpStatus)): \(error.message)"
         }
+    }
+
+    private static func describe(_ error: TransportError, settings: MountSettings) -> String {
+        let text = error.message
+        if text.contains("SSL") || text.contains("certificate") {
+            return "cannot reach \(settings.endpoint) over HTTPS: its certificate is not trusted or not valid for the host"
+                + " (\(text)); for a private CA add -o cafile=FILE"
+        }
+        return "cannot reach \(settings.endpoint): \(text)"
     }
 
     static func mountConfiguration(_ settings: MountSettings, mountPoint: String) -> MountConfiguration {

@@ -91,6 +91,7 @@ enum MountOptionParser {
         case "stat_listed": try flag(); s.statListedEntries = true
         case "direct_io": try flag(); s.directIOAlways = true
         default:
+            if try ConnectionSettings.apply(name, value, to: &s.connection) { return true }
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"
         }
         return true

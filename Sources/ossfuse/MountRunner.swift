@@ -20,11 +20,11 @@ struct MountRunner {
         FUSELog.route { log.warning($0) }
         let session: FUSESession
         do throws(MountSettingsError) {
-            let key = try AccessKeyLoader.load(bucket: settings.bucket, passwdFile: settings.passwdFile)
-            let checker = try Backend.makeStore(settings, key: key, log: log, quickCheck: true)
+            let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
+            let checker = try Backend.makeStore(settings, credentials: credentials, log: log, quickCheck: true)
             let settings = self.settings
             try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
-            let store = try Backend.makeStore(settings, key: key, log: log)
+            let store = try Backend.makeStore(settings, credentials: credentials, log: log)
             let fileSystem = OSSFileSystem(store: store,
                                            configuration: Backend.mountConfiguration(settings, mountPoint: mountPoint),
                                            logger: { log.info($0) })

@@ -36,6 +36,8 @@ struct MountSettings: Sendable, Equatable {
     var statListedEntries = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
+    /// Temporary credentials, addressing, HTTPS trust (`ConnectionSettings`).
+    var connection = ConnectionSettings()
 
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {

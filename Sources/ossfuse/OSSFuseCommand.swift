@@ -50,7 +50,11 @@ struct OSSFuseCommand: ParsableCommand {
         do throws(MountSettingsError) {
             absoluteMountPoint = try MountPointCheck.validate(settings.mountPoint)
             // Refuse a world-readable passwd file (and other credential mistakes) before forking.
-            _ = try AccessKeyLoader.load(bucket: settings.bucket, passwdFile: settings.passwdFile)
+            try settings.connection.validate(passwdFile: settings.passwdFile)
+            if settings.connection.credentialsDirectory == nil && settings.connection.credentialProcess == nil
+                && settings.connection.ramRole == nil {
+                _ = try AccessKeyLoader.load(bucket: settings.bucket, passwdFile: settings.passwdFile)
+            }
         } catch {
             printToStandardError("ossfuse: \(error.description)\n")
             throw ExitCode(1)
