@@ -15,12 +15,15 @@ class MountTestCase: XCTestCase {
     /// Server options of this class (e.g. a fault rate).
     var serverFaultRate: Double { 0 }
 
+    /// Further `ossfuse-server` arguments of this class (strict modes such as `--clock-skew`).
+    var serverArguments: [String] { [] }
+
     override func setUpWithError() throws {
         try super.setUpWithError()
         guard FileManager.default.fileExists(atPath: "/dev/fuse") else {
             throw XCTSkip("/dev/fuse is absent: real FUSE mounts cannot run on this machine")
         }
-        server = try TestServer.start(faultRate: serverFaultRate)
+        server = try TestServer.start(faultRate: serverFaultRate, arguments: serverArguments)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ossfuse-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         scratch = dir.path
@@ -35,9 +38,11 @@ class MountTestCase: XCTestCase {
         try super.tearDownWithError()
     }
 
-    /// Mounts the test bucket (optionally a prefix) with `options` besides `url=`.
-    func mount(prefix: String? = nil, options: [String] = [], arguments: [String] = []) throws -> MountedBucket {
-        let mount = try MountedBucket(endpoint: server.endpoint, bucket: server.bucket, prefix: prefix,
+    /// Mounts the test bucket (optionally a prefix) with `options` besides `url=` (`endpoint`, by
+    /// default the server's).
+    func mount(prefix: String? = nil, options: [String] = [], arguments: [String] = [],
+               endpoint: URL? = nil) throws -> MountedBucket {
+        let mount = try MountedBucket(endpoint: endpoint ?? server.endpoint, bucket: server.bucket, prefix: prefix,
                                       accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret,
                                       options: options, extraArguments: arguments)
         mounts.append(mount)
@@ -69,6 +74,13 @@ class MountTestCase: XCTestCase {
             usleep(100_000)
         } while Date() < deadline
         return try condition()
+    }
+
+    /// Every key in the test bucket under `prefix`, listed by an SDK-side client.
+    func keys(prefix: String = "") throws -> Set<String> {
+        let client = try server.client()
+        let page = try runBlocking { try await client.listObjects(prefix: prefix, delimiter: nil, continuationToken: nil, maxKeys: 1000) }
+        return Set(page.contents.map(\.key))
     }
 
     /// The shell-quoted form of `text`.
