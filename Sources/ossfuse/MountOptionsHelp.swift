@@ -7,11 +7,24 @@ enum MountOptionsHelp {
      Endpoint and credentials
       url=URL               OSS endpoint [\(MountSettings.defaultEndpoint)]
       region=REGION         V4 signing region [from an oss-REGION.aliyuncs.com
-                            url, else cn-hangzhou]
+                            url; cn-hangzhou for an IP address or localhost;
+                            required for other hosts]
+      addressing=STYLE      virtual (BUCKET.HOST), path (HOST/BUCKET) or
+                            cname (HOST is the bucket's custom domain)
+                            [path for IP addresses and localhost, else virtual]
+      cafile=FILE           PEM certificate authorities for https [system's]
       sigv1                 sign with OSS signature V1 [V4]
       passwd_file=FILE      bucket:id:secret or id:secret lines, mode 600
                             [OSS_ACCESS_KEY_ID, OSS_ACCESS_KEY_SECRET and
                             OSS_SESSION_TOKEN, else /etc/passwd-ossfuse]
+     Temporary credentials (refreshed before they expire; use one)
+      credentials_dir=DIR   files AccessKeyId, AccessKeySecret, SecurityToken,
+                            Expiration (a Kubernetes secret), re-read on change
+      credential_process=CMD  command printing {"AccessKeyId", "AccessKeySecret",
+                            "SecurityToken", "Expiration"} JSON (as ossfs 2.0)
+      ram_role=NAME         the ECS instance's RAM role, from the instance
+                            metadata service
+      ecs_metadata_url=URL  metadata service [http://100.100.100.200]
      Caching and consistency
       attr_timeout=SECS     trust attributes, names, link texts [60]
       negative_timeout=SECS trust "no such file" [5]
