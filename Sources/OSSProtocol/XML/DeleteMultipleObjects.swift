@@ -13,7 +13,7 @@ public struct DeleteMultipleObjects: Sendable, Equatable {
         var w = XMLWriter()
         w.element("Delete") { w in
             w.element("Quiet", quiet ? "true" : "false")
-            for k in keys { w.element("Object") { $0.element("Key", k) } }
+            for k in keys { w.element("Object") { $0.element("Key", keepingWhitespace: k) } }
         }
         return w.data
     }

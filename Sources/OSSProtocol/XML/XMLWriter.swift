@@ -7,8 +7,7 @@ public struct XMLWriter: Sendable {
     /// Starts a document with the XML declaration.
     public init() {}
 
-    /// Escapes `&`, `<`, `>`, `"`, `'`, and tab, line feed and carriage return as character
-    /// references (a parser would otherwise normalise them: keys may hold them).
+    /// Escapes `&`, `<`, `>`, `"` and `'`.
     public static func escape(_ s: String) -> String {
         var r = ""
         r.reserveCapacity(s.utf8.count)
@@ -20,12 +19,21 @@ public struct XMLWriter: Sendable {
             case "\"": r += "&quot;"
             case "'": r += "&apos;"
             case "\r": r += "&#13;"
-            case "\n": r += "&#10;"
-            case "\t": r += "&#9;"
             default: r.unicodeScalars.append(c)
             }
         }
         return r
+    }
+
+    /// `escape`, plus tab and line feed as character references, so that a parser keeps them as they
+    /// are (object keys may hold them; a DeleteMultipleObjects body must name them exactly).
+    public static func escapeKeepingWhitespace(_ s: String) -> String {
+        escape(s).replacingOccurrences(of: "\n", with: "&#10;").replacingOccurrences(of: "\t", with: "&#9;")
+    }
+
+    /// `<name>text</name>` with `escapeKeepingWhitespace`.
+    public mutating func element(_ name: String, keepingWhitespace text: String) {
+        out += "<" + name + ">" + XMLWriter.escapeKeepingWhitespace(text) + "</" + name + ">"
     }
 
     /// Opens `<name>`.
