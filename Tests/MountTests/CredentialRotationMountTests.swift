@@ -116,4 +116,11 @@ final class CredentialRotationMountTests: MountTestCase {
             XCTAssertTrue("\(error)".contains("credentials_dir"), "\(error)")
         }
     }
+
+    func testAFailingCredentialProcessIsAOneLineMountError() throws {
+        XCTAssertThrowsError(try mount(options: ["credential_process=echo no role here >&2; exit 3"])) { error in
+            XCTAssertTrue("\(error)".contains("no credentials: credential_process \"echo no role here >&2; exit 3\" exited with status 3: no role here"),
+                          "\(error)")
+        }
+    }
 }
