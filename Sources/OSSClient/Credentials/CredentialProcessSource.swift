@@ -30,7 +30,8 @@ public struct CredentialProcessSource: CredentialSource {
     }
 }
 
-/// A child process run to completion with its output collected.
+/// A child process run to completion with its output collected. Everything that blocks (spawning,
+/// reading the pipes, waiting) happens on a thread of its own, never on Swift's cooperative pool.
 enum ChildProcess {
     struct Result: Sendable {
         var status: Int32
@@ -40,6 +41,14 @@ enum ChildProcess {
     }
 
     static func run(_ executable: String, _ arguments: [String], timeout: TimeInterval) async throws -> Result {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Result, Error>) in
+            Thread.detachNewThread {
+                c.resume(with: Swift.Result { try runBlocking(executable, arguments, timeout: timeout) })
+            }
+        }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String], timeout: TimeInterval) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -51,28 +60,22 @@ enum ChildProcess {
             throw CredentialsError("cannot run \(executable): \(error.localizedDescription)")
         }
         let pid = process.processIdentifier
-        let killer = Task {
-            try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-            kill(pid, SIGKILL)
-        }
-        // Read both pipes to their end off the cooperative pool (a full pipe would block the child).
-        let (stdout, stderr) = await withCheckedContinuation { (c: CheckedContinuation<(Data, Data), Never>) in
-            Thread.detachNewThread {
-                let errorData = ErrorCollector(err.fileHandleForReading)
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                c.resume(returning: (outData, errorData.wait()))
-            }
-        }
+        let deadline = DispatchWorkItem { kill(pid, SIGKILL) }
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: deadline)
+        // Both pipes are read to their end at once (a full pipe would block the child).
+        let errorData = PipeReader(err.fileHandleForReading)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = errorData.wait()
         process.waitUntilExit()
-        killer.cancel()
+        deadline.cancel()
         let timedOut = process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL
-        return Result(status: process.terminationStatus, stdout: stdout,
+        return Result(status: process.terminationStatus, stdout: outData,
                       stderr: String(decoding: stderr.prefix(4096), as: UTF8.self), timedOut: timedOut)
     }
 }
 
 /// Reads a pipe to its end on a thread of its own.
-private final class ErrorCollector: @unchecked Sendable {
+private final class PipeReader: @unchecked Sendable {
     // @unchecked: `data` is written by the reader thread before `done.signal()`, read after `wait()`.
     private var data = Data()
     private let done = DispatchSemaphore(value: 0)
