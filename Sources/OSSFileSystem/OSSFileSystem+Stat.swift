@@ -2,26 +2,56 @@ import Foundation
 import OSSProtocol
 
 extension OSSFileSystem {
-    /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there.
+    /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there. Unless the
+    /// mount is listing-only, the answer always carries the stored mode, owner and times: an entry
+    /// known only from a listing is completed first (one HEAD, shared with concurrent callers).
     func stat(_ path: String) async throws(FSError) -> NodeStat {
         if path.isEmpty { return rootStat() }
         if let local = unstoredStat(path) { return local }
+        var found: NodeStat
         switch cache.lookup(path, now: clock()) {
-        case .hit(let stat): return stat
-        case .absent: throw FSError(ENOENT)
+        case .hit(let stat):
+            found = stat
+        case .absent:
+            throw FSError(ENOENT)
         case .unknown:
             // A lookup joining one in flight for the same name is not a new miss.
-            if inflight.withLock({ $0[path] == nil }), let listed = try await answerFromBurstListing(path) { return listed }
-            return try await refresh(path, shared: true)
+            if inflight.withLock({ $0[path] == nil }), let listed = try await answerFromBurstListing(path) {
+                found = listed
+            } else {
+                found = try await refresh(path, shared: true)
+            }
         }
+        if found.needsMetadata && !configuration.listingOnly { found = try await complete(path, listed: found) }
+        return directoryTimes.apply(path, to: found)
     }
 
     /// Asks the store about `path` and caches the answer, unless a local change happened meanwhile.
     /// `shared`: concurrent callers for one path wait for one request pair.
     func refresh(_ path: String, shared: Bool) async throws(FSError) -> NodeStat {
+        try await fetchAndCache(path, shared: shared) { try await self.fetchStat(path) }
+    }
+
+    /// The stored attributes of an entry known from a listing: HEAD of the object (or of the
+    /// directory's marker). A file gone since the listing is asked about afresh (it may be a
+    /// directory now); a directory without a marker has nothing stored (`[:]`).
+    private func complete(_ path: String, listed: NodeStat) async throws(FSError) -> NodeStat {
+        try await fetchAndCache(path, shared: true) {
+            if let full = try await self.listedEntryStat(path, kind: listed.kind) { return full }
+            if listed.kind == .directory {
+                var implicit = listed
+                implicit.userMetadata = [:]
+                return implicit
+            }
+            return try await self.fetchStat(path)
+        }
+    }
+
+    private func fetchAndCache(_ path: String, shared: Bool,
+                               _ fetch: @escaping @Sendable () async throws -> NodeStat?) async throws(FSError) -> NodeStat {
         let now = clock()
         let generation = cache.generation
-        let fetched = try await mappingErrors { shared ? try await sharedFetch(path) : try await fetchStat(path) }
+        let fetched = try await mappingErrors { shared ? try await sharedFetch(path, fetch) : try await fetch() }
         guard let fetched else {
             cache.storeAbsent(path, now: now, ifGeneration: generation)
             throw FSError(ENOENT)
@@ -30,10 +60,10 @@ extension OSSFileSystem {
         return fetched
     }
 
-    private func sharedFetch(_ path: String) async throws -> NodeStat? {
+    private func sharedFetch(_ path: String, _ fetch: @escaping @Sendable () async throws -> NodeStat?) async throws -> NodeStat? {
         let task = inflight.withLock { tasks in
             if let running = tasks[path] { return running }
-            let task = Task { try await self.fetchStat(path) }
+            let task = Task { try await fetch() }
             tasks[path] = task
             return task
         }
@@ -55,17 +85,17 @@ extension OSSFileSystem {
         return nil
     }
 
-    /// The stat of `path` with its user metadata: a HEAD when only a listing has been seen (or, with
-    /// `facts`, when the ETag or storage class of a locally written object are not known).
+    /// The stat of `path` with its user metadata, also in the listing-only mode (a HEAD when only a
+    /// listing has been seen), and with `facts`, the ETag and storage class of a locally written object.
     func fullStat(_ path: String, facts: Bool = false) async throws(FSError) -> NodeStat {
         let stat = try await stat(path)
-        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
+        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker && stat.userMetadata != nil) { return stat }
         let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
-        if stat.userMetadata != nil && !missingFacts { return stat }
-        return try await refresh(path, shared: false)
+        if !stat.needsMetadata && !missingFacts { return stat }
+        return directoryTimes.apply(path, to: try await refresh(path, shared: false))
     }
 
-    func rootStat() -> NodeStat { .directory(mtime: mountTime) }
+    func rootStat() -> NodeStat { directoryTimes.apply("", to: .directory(mtime: mountTime, metadata: [:])) }
 
     /// Asks the store what `path` is: HeadObject on the key and a one-key listing of `path/`, sent
     /// concurrently. A HEAD saying Symlink, SymlinkTargetNotExist or InvalidTargetType means a link;
@@ -100,14 +130,14 @@ extension OSSFileSystem {
         guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
         probePages.keep(probe, for: path, time: started.time, generation: started.generation)
         guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
-            return .directory(mtime: mountTime)
+            return .directory(mtime: mountTime, metadata: [:])
         }
         // A marker `d/` sorts first under its prefix: its metadata carries the directory's mode.
         do {
             let marker = try await store.headObject(dirPrefix)
-            return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+            return .directory(mtime: Timestamp(marker.lastModified), marker: true, metadata: marker.userMetadata, etag: marker.etag)
         } catch where ErrnoMapping.isNoSuchKey(error) {
-            return .directory(mtime: mountTime)
+            return .directory(mtime: mountTime, metadata: [:])
         }
     }
 
@@ -115,7 +145,7 @@ extension OSSFileSystem {
     /// legacy link) or of the directory's marker. Keeps the listing's view when the HEAD finds nothing.
     func listedEntryStat(_ path: String, kind: NodeKind) async throws -> NodeStat? {
         switch kind {
-        case .file:
+        case .file, .special:
             do {
                 let metadata = try await store.headObject(keys.objectKey(path))
                 return try await objectStat(path, metadata)
@@ -125,7 +155,7 @@ extension OSSFileSystem {
         case .directory:
             do {
                 let marker = try await store.headObject(keys.directoryPrefix(path))
-                return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+                return .directory(mtime: Timestamp(marker.lastModified), marker: true, metadata: marker.userMetadata, etag: marker.etag)
             } catch where ErrnoMapping.isNoSuchKey(error) {
                 return nil
             }
@@ -144,13 +174,18 @@ extension OSSFileSystem {
         }
     }
 
-    /// A regular object's stat: a file, or a legacy link when its mode metadata says S_IFLNK.
+    /// A regular object's stat: a file, a FIFO/socket/device node when its mode metadata says so
+    /// (as ossfs 1.x and s3fs store them), or a legacy link when it says S_IFLNK.
     func objectStat(_ path: String, _ metadata: ObjectMetadata) async throws -> NodeStat {
-        var stat = NodeStat(kind: .file, size: metadata.contentLength,
-                            mtime: PosixMetadata.mtime(metadata.userMetadata) ?? metadata.lastModified,
+        var stat = NodeStat(kind: .file, size: metadata.contentLength, mtime: Timestamp(metadata.lastModified),
                             etag: metadata.etag, userMetadata: metadata.userMetadata,
                             storageClass: metadata.storageClass, objectType: metadata.type,
                             contentType: metadata.contentType)
+        if PosixMetadata.specialType(metadata.userMetadata) != nil {
+            stat.kind = .special
+            stat.size = 0
+            return stat
+        }
         guard PosixMetadata.isLegacyLink(metadata.userMetadata), metadata.contentLength <= SymlinkTarget.maxTextBytes else {
             return stat
         }

@@ -10,9 +10,11 @@ import OSSProtocol
 /// `attributeTimeout` (`negativeTimeout` for names that did not exist).
 ///
 /// Behaviours worth stating to users (man page):
-/// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
-///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
-///   HEAD. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - Attributes shown are the attributes stored (`PosixMetadata`), on every path: a listing carries
+///   no user metadata, so an entry known only from one is completed with a HEAD (concurrent,
+///   bounded, shared with lookups of the same name) before it is answered. Objects without such
+///   metadata show 0644 & ~umask (directories 0755 & ~umask), the mount's uid/gid and Last-Modified.
+///   `MountConfiguration.listingOnly` trades that for one HEAD less per listed entry.
 /// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
 ///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
 ///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
@@ -48,7 +50,10 @@ public final class OSSFileSystem: FileSystemOperations {
     let cache: AttributeCache
     let handles = HandleTable()
     let clock: @Sendable () -> Date
-    let mountTime: Date
+    /// The times of the mount root and of directories that exist only as key prefixes.
+    let mountTime: Timestamp
+    /// Directory times moved by entry changes made here.
+    let directoryTimes = DirectoryTimes()
     private let logSink: (@Sendable (String) -> Void)?
     private let hiddenKeys = Locked(Set<String>())
     /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
@@ -70,12 +75,15 @@ public final class OSSFileSystem: FileSystemOperations {
         self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
                                     negativeTimeout: configuration.negativeTimeout)
         self.clock = clock ?? { Date() }
-        self.mountTime = self.clock()
+        self.mountTime = Timestamp(self.clock())
         self.logSink = logger
         self.bursts = Locked(LookupBursts(window: configuration.attributeTimeout))
     }
 
     func log(_ message: String) { logSink?(message) }
+
+    /// The time of a change made now, to the nanosecond the clock gives.
+    func now() -> Timestamp { Timestamp(clock()) }
 
     /// Logs a key that cannot be shown as a POSIX name, once per key.
     func logHidden(_ key: String) {
@@ -84,14 +92,10 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     var listing: DirectoryListing {
-        var head: (@Sendable (String, NodeKind) async throws -> NodeStat?)?
-        if configuration.statListedEntries {
-            head = { @Sendable [weak self] path, kind in try await self?.listedEntryStat(path, kind: kind) }
-        }
-        return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                                parallelism: configuration.parallelism, implicitDirectoryMtime: mountTime, hidden: { [weak self] in self?.logHidden($0) },
-                                headStat: head,
-                                objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
+        DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
+                         parallelism: configuration.parallelism, implicitDirectoryMtime: mountTime,
+                         hidden: { [weak self] in self?.logHidden($0) },
+                         objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
 
     public func initialize() async {}
@@ -117,13 +121,12 @@ public final class OSSFileSystem: FileSystemOperations {
         guard let path = inodes.path(of: ino) else {
             // Unlinked (or replaced) while open: fstat still answers from the handle.
             guard let open = handles.anyHandle(of: ino) else { throw FSError(ENOENT) }
-            let stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: clock(), etag: nil,
+            var stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: now(), etag: nil,
                                 userMetadata: open.metadata)
+            if let modified = handles.modified(ino) { stat.mtime = modified; stat.ctime = modified }
             return (attributes(ino, stat), configuration.attributeTimeout)
         }
-        var stat = try await stat(path)
-        if let open = handles.liveSize(of: ino) { stat.size = open }
-        return (attributes(ino, stat), configuration.attributeTimeout)
+        return (attributes(ino, withLocalWrites(ino, try await stat(path))), configuration.attributeTimeout)
     }
 
     public func statfs(_ ino: InodeNumber) async throws(FSError) -> FileSystemStatistics {
@@ -154,25 +157,48 @@ public final class OSSFileSystem: FileSystemOperations {
     /// An entry reply for `path`, counting one lookup.
     func entry(_ path: String, _ stat: NodeStat) -> EntryReply {
         let ino = inodes.reference(path, kind: stat.kind)
-        var stat = stat
-        if let live = handles.liveSize(of: ino) { stat.size = live }
-        return EntryReply(attributes: attributes(ino, stat), entryTimeout: configuration.attributeTimeout,
+        return EntryReply(attributes: attributes(ino, withLocalWrites(ino, stat)), entryTimeout: configuration.attributeTimeout,
                           attributeTimeout: configuration.attributeTimeout)
     }
 
-    /// The kernel's view of a stat.
+    /// `stat` with the size and times of unsaved writes held by this mount's handles of `ino`.
+    func withLocalWrites(_ ino: InodeNumber, _ stat: NodeStat) -> NodeStat {
+        var stat = stat
+        if let live = handles.liveSize(of: ino) { stat.size = live }
+        if let modified = handles.modified(ino), modified > stat.mtime { stat.mtime = modified; stat.ctime = modified }
+        return stat
+    }
+
+    /// The kernel's view of a stat: the stored mode, owner and times, else the mount's defaults.
     func attributes(_ ino: InodeNumber, _ stat: NodeStat) -> FileAttributes {
         let metadata = stat.userMetadata ?? [:]
-        let permissions = PosixMetadata.mode(metadata).map { $0 & 0o7777 }
+        let stored = PosixMetadata.mode(metadata)
+        let permissions = stored.map { $0 & 0o7777 }
         let mode: UInt32
         switch stat.kind {
         case .file: mode = UInt32(S_IFREG) | (permissions ?? (0o644 & ~configuration.umask))
+        case .special: mode = (stored ?? 0) & UInt32(S_IFMT) | (permissions ?? (0o644 & ~configuration.umask))
         case .directory: mode = UInt32(S_IFDIR) | (permissions ?? (0o755 & ~configuration.umask))
         case .symlink: mode = UInt32(S_IFLNK) | 0o777
         }
-        return FileAttributes(ino: ino, mode: mode, nlink: stat.kind == .directory ? 2 : 1,
+        return FileAttributes(ino: ino, serial: serial(ino, kind: stat.kind), mode: mode,
+                              nlink: stat.kind == .directory ? 2 : 1,
                               uid: PosixMetadata.uid(metadata) ?? configuration.uid,
                               gid: PosixMetadata.gid(metadata) ?? configuration.gid,
-                              size: UInt64(max(stat.size, 0)), atime: stat.mtime, mtime: stat.mtime, ctime: stat.mtime)
+                              rdev: stat.kind == .special ? PosixMetadata.rdev(metadata) ?? 0 : 0,
+                              size: UInt64(max(stat.size, 0)), atime: stat.mtime, mtime: stat.mtime,
+                              ctime: stat.ctime ?? stat.mtime)
+    }
+
+    /// `st_ino` of the inode `ino` (see `InodeSerial`); the node id for one detached from its path.
+    func serial(_ ino: InodeNumber, kind: NodeKind) -> UInt64 {
+        if ino == InodeTable.root { return InodeSerial.root }
+        guard let path = inodes.path(of: ino) else { return ino }
+        return serial(of: path, kind: kind)
+    }
+
+    func serial(of path: String, kind: NodeKind) -> UInt64 {
+        path.isEmpty ? InodeSerial.root
+            : InodeSerial.of(key: kind == .directory ? keys.directoryPrefix(path) : keys.objectKey(path))
     }
 }

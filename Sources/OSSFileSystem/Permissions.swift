@@ -24,6 +24,15 @@ enum Permissions {
         return true
     }
 
+    /// `mode` as a write by an unprivileged user leaves it (the kernel's `should_remove_suid`):
+    /// setuid cleared; setgid cleared where group execute is set (without it, setgid marks
+    /// mandatory locking and stays).
+    static func withoutPrivileges(_ mode: UInt32) -> UInt32 {
+        var mode = mode & ~UInt32(S_ISUID)
+        if mode & UInt32(S_IXGRP) != 0 { mode &= ~UInt32(S_ISGID) }
+        return mode
+    }
+
     /// True when `context` may change owner-only attributes (mode, times to arbitrary values).
     static func isOwner(_ attributes: FileAttributes, _ context: RequestContext) -> Bool {
         context.uid == 0 || context.uid == attributes.uid

@@ -74,7 +74,7 @@ enum Backend {
             multipartThreshold: settings.multipartThreshold, partSize: settings.partSize,
             maxPrefetchBytes: settings.maxPrefetchBytes, stagingDirectory: settings.stagingDirectory,
             mountPoint: mountPoint)
-        configuration.statListedEntries = settings.statListedEntries
+        configuration.listingOnly = settings.listingOnly
         return configuration
     }
 }

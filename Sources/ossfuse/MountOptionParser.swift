@@ -20,7 +20,10 @@ enum MountOptionParser {
             }
         }
         switch unknown.count {
-        case 0: return
+        case 0:
+            if settings.listingOnly && settings.allowOther {
+                throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
+            }
         case 1: throw MountSettingsError("unknown option '\(unknown[0])' (see ossfuse --help)")
         default:
             let names = unknown.map { "'\($0)'" }.joined(separator: ", ")
@@ -88,7 +91,8 @@ enum MountOptionParser {
             s.partSize = try size(name, try required())
             guard s.partSize >= 100 << 10 else { throw MountSettingsError("part_size must be at least 100K") }
         case "max_prefetch": s.maxPrefetchBytes = try size(name, try required())
-        case "stat_listed": try flag(); s.statListedEntries = true
+        case "stat_listed": try flag(); s.listingOnly = false
+        case "listing_only": try flag(); s.listingOnly = true
         case "direct_io": try flag(); s.directIOAlways = true
         default:
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"

@@ -15,9 +15,10 @@ enum MountOptionsHelp {
      Caching and consistency
       attr_timeout=SECS     trust attributes, names, link texts [60]
       negative_timeout=SECS trust "no such file" [5]
-      stat_listed           HEAD every listed entry, so listings show stored
-                            modes, owners, mtimes, legacy links [off: no
-                            request per entry, defaults until looked up]
+      listing_only          listed entries show default modes, owners and
+                            Last-Modified: one HEAD less per entry; not with
+                            allow_other [off: stored attributes everywhere]
+      stat_listed           stored attributes for listed entries [on]
      Ownership and access
       uid=N  gid=N          owner of files without a stored one [mounting user]
       umask=OCTAL           removed from default permissions [022]

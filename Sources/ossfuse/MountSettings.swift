@@ -32,8 +32,9 @@ struct MountSettings: Sendable, Equatable {
     var multipartThreshold: Int64 = 32 << 20
     var partSize: Int64 = 16 << 20
     var maxPrefetchBytes: Int64 = 256 << 20
-    /// `stat_listed`: one HEAD per listed entry, so listings show stored modes, owners, mtimes.
-    var statListedEntries = false
+    /// `listing_only`: listed entries show default modes and owners, one HEAD less each (see
+    /// `MountConfiguration.listingOnly`); `stat_listed`, the default, turns it off.
+    var listingOnly = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
 
