@@ -187,12 +187,15 @@ final class PosixAttributesMountTests: MountTestCase {
         }
         let stored = try await storedMetadata("f1")
         XCTAssertNotNil(stored["ctime"], "chmod must store ctime (x-oss-meta-ctime): \(stored)")
+        let changed = try sh(m, "\(times) f1 f2")
 
         // Truncation: `: > t1` opens with O_TRUNC; t2 is cut by ftruncate on a descriptor.
         try sh(m, ": > t1 && python3 -c \"import os; fd = os.open('t2', os.O_RDWR); os.ftruncate(fd, 3); os.close(fd)\"")
         XCTAssertEqual(try sh(m, "stat -c %s t1 t2"), "0\n3\n")
         let truncated = try sh(m, "stat -c '%n %Y' t1 t2")
         XCTAssertFalse(truncated.contains("1577934245"), "O_TRUNC / ftruncate left the old mtime in stat: \(truncated)")
+        try m.remount()
+        XCTAssertEqual(try sh(m, "\(times) f1 f2"), changed, "the ctime of a chmod/chown is the stored one after a remount")
     }
 
     // MARK: permissions checked as a local disk does
@@ -341,7 +344,14 @@ final class PosixAttributesMountTests: MountTestCase {
     /// empty objects whose x-oss-meta-mode carries the type (x-oss-meta-rdev the device number),
     /// shown by stat also after a remount.
     func testFifosDevicesAndSocketsAreStoredWithTheirType() async throws {
+        // As ossfs 1.x / s3fs store them: an empty object, the type in the mode, the device in rdev.
+        let client = try server.client()
+        _ = try await client.putObject("s3fs-fifo", body: .bytes(Data()), options: WriteOptions(userMetadata: ["mode": String(0o10644)]))
+        _ = try await client.putObject("s3fs-chr", body: .bytes(Data()),
+                                       options: WriteOptions(userMetadata: ["mode": String(0o20600), "rdev": "259"]))
         let m = try mount()
+        XCTAssertEqual(try sh(m, "stat -c '%n %F %t %T %a' s3fs-fifo s3fs-chr"),
+                       "s3fs-fifo fifo 0 0 644\ns3fs-chr character special file 1 3 600\n", "objects written by s3fs")
         try sh(m, """
             mkfifo -m 640 p && mknod -m 600 c c 1 3 && mknod -m 660 b b 7 0 \
             && python3 -c "import os, socket; os.umask(0o022); socket.socket(socket.AF_UNIX).bind('s')"
@@ -349,7 +359,6 @@ final class PosixAttributesMountTests: MountTestCase {
         let types = "stat -c '%n %F %t %T %a %s' p c b s"
         let expected = "p fifo 0 0 640 0\nc character special file 1 3 600 0\nb block special file 7 0 660 0\ns socket 0 0 755 0\n"
         XCTAssertEqual(try sh(m, types), expected)
-        let client = try server.client()
         for (key, type, rdev) in [("p", S_IFIFO, nil), ("c", S_IFCHR, "259"), ("b", S_IFBLK, "1792"), ("s", S_IFSOCK, nil)] {
             let head = try await client.headObject(key)
             XCTAssertEqual(head.contentLength, 0, key)
@@ -360,7 +369,7 @@ final class PosixAttributesMountTests: MountTestCase {
         try m.remount()
         XCTAssertEqual(try sh(m, types), expected, "after a remount (lookups)")
         try m.remount()
-        XCTAssertEqual(try sh(m, "ls -l | awk 'NR > 1' | cut -c1 | sort | tr -d '\\n'"), "bcps", "types in ls -l")
+        XCTAssertEqual(try sh(m, "ls -l | awk 'NR > 1' | cut -c1 | sort | tr -d '\\n'"), "bccpps", "types in ls -l")
         XCTAssertEqual(try sh(m, types), expected, "after a remount (readdirplus)")
     }
 }
