@@ -44,7 +44,7 @@ extension FUSECallbacks {
 struct DirectoryBufferFiller {
     let request: FUSERequest
     let fileSystem: any FileSystemOperations
-    let symlinkCache: SymlinkCacheInvalidator
+    let symlinkCache: KernelCacheInvalidator
     let capacity: Int
     let plus: Bool
 

@@ -110,6 +110,9 @@ public struct RequestContext: Sendable, Equatable {
 public protocol FileSystemOperations: AnyObject, Sendable {
     /// Called once from FUSE `init`; the binding then applies `maxReadahead`/`maxWrite` etc.
     func initialize() async
+    /// Where to say that an inode's attributes changed outside any reply (the kernel then drops
+    /// its cached copy): set by the binding once mounted.
+    func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void)
     func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply
     func forget(_ ino: InodeNumber, lookups: UInt64)
     func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double)

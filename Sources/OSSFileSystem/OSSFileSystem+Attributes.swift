@@ -42,6 +42,8 @@ extension OSSFileSystem {
                     metadata[PosixMetadata.mtime] = stat.mtime.metadataValue  // keep it: the copy is a new Last-Modified
                 }
                 stat = try await persistMetadata(path, stat, (stat.userMetadata ?? [:]).merging(metadata) { $1 })
+                // A writer opened before keeps the metadata of its open: its upload must not undo this.
+                if !handles.writers(of: ino).isEmpty { handles.addPending(ino, metadata) }
             }
             noteCreated(path, stat, entryAdded: false)
         }

@@ -131,6 +131,7 @@ extension OSSFileSystem {
         handles.addPending(open.ino, change)
         stat.userMetadata = (stat.userMetadata ?? [:]).merging(change) { $1 }
         noteCreated(open.path, stat, entryAdded: false)
+        attributesChanged(open.ino)
     }
 
     public func flush(_ ino: InodeNumber, handle: HandleNumber) async throws(FSError) {

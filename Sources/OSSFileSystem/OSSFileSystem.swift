@@ -54,6 +54,7 @@ public final class OSSFileSystem: FileSystemOperations {
     let mountTime: Timestamp
     /// Directory times moved by entry changes made here.
     let directoryTimes = DirectoryTimes()
+    private let attributeInvalidator = Locked<(@Sendable (InodeNumber) -> Void)?>(nil)
     private let logSink: (@Sendable (String) -> Void)?
     private let hiddenKeys = Locked(Set<String>())
     /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
@@ -99,6 +100,15 @@ public final class OSSFileSystem: FileSystemOperations {
     }
 
     public func initialize() async {}
+
+    public func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void) {
+        attributeInvalidator.withLock { $0 = invalidate }
+    }
+
+    /// Tells the kernel that `ino`'s attributes changed without a reply saying so.
+    func attributesChanged(_ ino: InodeNumber) {
+        attributeInvalidator.withLock { $0 }?(ino)
+    }
 
     public func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply {
         if name.utf8.count > 255 { throw FSError(ENAMETOOLONG) }
