@@ -8,13 +8,18 @@ public enum OtherUser {
     /// `nobody`/`nogroup` on Debian and Ubuntu.
     public static let nobody: (uid: UInt32, gid: UInt32) = (65534, 65534)
 
+    /// A login's PATH: the runner's may start with directories under root's home (pyenv, cargo)
+    /// that another user cannot enter.
+    public static let systemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
     /// Runs `command` with bash as `uid`:`gid` in `directory` (which that user must be able to
     /// reach); never throws for a failing command.
     public static func shell(_ command: String, in directory: String, uid: UInt32 = nobody.uid,
                              gid: UInt32 = nobody.gid, timeout: TimeInterval = 120) throws -> CommandResult {
         try MountCommand.run("/usr/bin/setpriv",
                              ["--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", "/bin/bash", "-c", command],
-                             in: directory, environment: ["HOME": "/", "USER": "nobody", "LOGNAME": "nobody"],
+                             in: directory, environment: ["HOME": "/", "USER": "nobody", "LOGNAME": "nobody",
+                                                          "PATH": systemPath],
                              timeout: timeout)
     }
 }
