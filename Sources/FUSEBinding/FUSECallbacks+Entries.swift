@@ -9,7 +9,7 @@ enum FUSECallbacks {
         let request = FUSERequest(req)
         guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
         let dispatcher = FUSEDispatcher.of(req)
-        let negativeTimeout = dispatcher.options.negativeTimeout
+        let negativeTimeout = dispatcher.fileSystem.negativeEntryTimeout
         let symlinkCache = dispatcher.symlinkCache
         dispatcher.spawn(request) { fs throws(FSError) in
             do throws(FSError) {

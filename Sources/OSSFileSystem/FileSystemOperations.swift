@@ -110,6 +110,8 @@ public struct RequestContext: Sendable, Equatable {
 public protocol FileSystemOperations: AnyObject, Sendable {
     /// Called once from FUSE `init`; the binding then applies `maxReadahead`/`maxWrite` etc.
     func initialize() async
+    /// Seconds the kernel may remember that a name does not exist (ENOENT from `lookup`).
+    var negativeEntryTimeout: Double { get }
     /// Where to say that an inode's attributes changed outside any reply (the kernel then drops
     /// its cached copy): set by the binding once mounted.
     func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void)
@@ -146,8 +148,12 @@ public protocol FileSystemOperations: AnyObject, Sendable {
     func removexattr(_ ino: InodeNumber, name: String) async throws(FSError)
 }
 
-/// Mount-wide settings that the file system and the binding share (from `-o` options).
+/// Mount-wide settings that the file system and the binding share (from `-o` options). Their
+/// defaults live here only (`defaults`); the command line and its help take them from here.
 public struct MountConfiguration: Sendable, Equatable {
+    /// Every setting at its default.
+    public static let defaults = MountConfiguration()
+
     /// Key prefix the mount root maps to ("" or "dir/"; always ends with "/" when non-empty).
     public var prefix: String
     public var attributeTimeout: Double

@@ -31,7 +31,7 @@ extension OSSFileSystem {
             metadata[PosixMetadata.ctime] = time.metadataValue
             if changes.mtime != nil {
                 handles.clearModified(ino)
-                if stat.kind == .directory { directoryTimes.forget(path) }
+                if stat.kind == .directory { superblock.noteTimesSet(onDirectory: path) }
             }
             if stat.kind == .file, handles.liveSize(of: ino) != nil {
                 handles.addPending(ino, metadata)

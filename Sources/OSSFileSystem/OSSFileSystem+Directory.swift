@@ -39,8 +39,10 @@ extension OSSFileSystem {
                 var child = entries[index - 2]
                 let childPath = KeyMapping.child(path, child.name)
                 // A HEAD since the listing (e.g. by fullStat) knows more: the kernel sees one truth.
-                if let known = cachedStat(childPath), !known.needsMetadata || child.stat.needsMetadata { child.stat = known }
-                child.stat = directoryTimes.apply(childPath, to: child.stat)
+                if let known = superblock.cachedStat(childPath), !known.needsMetadata || child.stat.needsMetadata {
+                    child.stat = known
+                }
+                child.stat = superblock.directoryTimes.apply(childPath, to: child.stat)
                 if plus {
                     let reply = entry(childPath, child.stat)
                     out.append(DirectoryEntry(name: child.name, ino: reply.attributes.serial, mode: reply.attributes.mode,
@@ -60,57 +62,10 @@ extension OSSFileSystem {
         handles.removeDirectory(handle)
     }
 
-    /// The entries of the directory at `path`: the cached listing while fresh, else one listing
-    /// (all pages) plus one GetSymlink per link not yet known, which then fills the caches. Unless
-    /// the mount is listing-only, entries whose stored attributes are not known yet get them first.
+    /// The entries of the directory at `path` (see `Superblock.listDirectory`), with the files
+    /// created here whose objects are not stored yet.
     func listDirectory(_ path: String) async throws(FSError) -> [ListedEntry] {
-        let now = clock()
-        var entries: [ListedEntry]
-        if let cached = cache.listing(path, now: now) {
-            entries = cached
-        } else {
-            let cache = self.cache
-            let generation = cache.generation
-            let firstPage = probePages.take(for: path, generation: generation, now: now,
-                                            maxAge: configuration.attributeTimeout)
-            let marker: Bool
-            (entries, marker, _) = try await mappingErrors {
-                try await listing.fetch(path, firstPage: firstPage) { [self] in previousStat($0) }
-            }
-            cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
-            if marker { cache.noteMarker(path) }
-        }
-        return withUnstoredFiles(try await completed(entries, in: path), in: path)
-    }
-
-    /// What a new listing may keep of a child's last known stat while its ETag is unchanged: a
-    /// link's text; in the listing-only mode, also the metadata a HEAD brought (elsewhere that
-    /// would hide a chmod by another writer, which keeps the ETag, past the attribute timeout).
-    func previousStat(_ path: String) -> NodeStat? {
-        guard let stat = cache.stale(path) else { return nil }
-        return configuration.listingOnly || stat.kind == .symlink ? stat : nil
-    }
-
-    /// `entries` with the stored attributes of those known only from the listing (one HEAD each,
-    /// `parallelism` at a time, shared with lookups of the same names); entries gone meanwhile are
-    /// left out. The completed listing replaces the cached one.
-    private func completed(_ entries: [ListedEntry], in directory: String) async throws(FSError) -> [ListedEntry] {
-        guard !configuration.listingOnly, entries.contains(where: { $0.stat.needsMetadata }) else { return entries }
-        let now = clock()
-        let generation = cache.generation
-        let stats: [NodeStat?] = try await mappingErrors {
-            try await boundedMap(entries, limit: configuration.parallelism) { [self] entry in
-                guard entry.stat.needsMetadata else { return entry.stat }
-                do throws(FSError) {
-                    return try await stat(KeyMapping.child(directory, entry.name))
-                } catch where error.errno == ENOENT {
-                    return nil
-                }
-            }
-        }
-        let out = zip(entries, stats).compactMap { entry, stat in stat.map { ListedEntry(name: entry.name, stat: $0) } }
-        cache.storeListing(directory, entries: out, now: now, ifGeneration: generation)
-        return out
+        withUnstoredFiles(try await superblock.listDirectory(path), in: path)
     }
 
     /// `entries` plus the files created here in `directory` whose objects are not stored yet.

@@ -150,7 +150,7 @@ extension OSSFileSystem {
             let unstored = handles.unstored(open.ino) != nil
             _ = handles.remove(handle)
             // A file created here whose upload never succeeded does not exist: forget the local view.
-            if unstored && handles.unstored(open.ino) == nil { cache.invalidate(open.path) }
+            if unstored && handles.unstored(open.ino) == nil { superblock.invalidate(open.path) }
             open.staged?.discard()
             open.prefetcher?.close()
         }
@@ -187,7 +187,7 @@ extension OSSFileSystem {
                 // O_EXCL create, but another writer made the name meanwhile: theirs stays (every
                 // later upload of this handle is refused the same way).
                 log("upload of \(keys.objectKey(open.path)) refused: created with O_EXCL, the name exists now")
-                cache.invalidate(open.path)
+                superblock.invalidate(open.path)
                 mapped = FSError(EIO)
             } else {
                 log("upload of \(keys.objectKey(open.path)) failed: \(error) -> \(mapped)")
@@ -198,7 +198,7 @@ extension OSSFileSystem {
         handles.contentChanged(open.ino)
         followReaders(of: open.ino, etag: etag, size: staged.size)
         logLargeUpload(open.path, size: staged.size, started: started)
-        guard timesStored else { return cache.invalidate(open.path) }  // the next stat reads Last-Modified
+        guard timesStored else { return superblock.invalidate(open.path) }  // the next stat reads Last-Modified
         let stat = NodeStat(kind: .file, size: staged.size, mtime: now(), etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
         noteCreated(open.path, stat, entryAdded: false)

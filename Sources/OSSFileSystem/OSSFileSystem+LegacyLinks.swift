@@ -53,7 +53,7 @@ extension OSSFileSystem {
             return
         }
         let metadata = try await store.headObject(source)
-        let stat = try await objectStat(from, metadata)
+        let stat = try await superblock.objectStat(from, metadata)
         if stat.kind == .symlink {
             try await rewriteLink(stat, from: from, to: to)
             return

@@ -7,7 +7,7 @@ extension OSSFileSystem {
         var stat = try await stat(path)
         guard stat.kind == .symlink else { throw FSError(EINVAL) }
         if stat.linkText == nil {
-            cache.invalidate(path)
+            superblock.invalidate(path)
             stat = try await self.stat(path)
         }
         guard let text = stat.linkText else { throw FSError(EINVAL) }
@@ -83,9 +83,7 @@ extension OSSFileSystem {
         }
         let stat = NodeStat.directory(mtime: now(), marker: true, metadata: metadata, etag: etag)
         noteCreated(path, stat)
-        // Just created, so empty: lookups of new names in it need no request (for negative_timeout,
-        // as any "no such name" answer; readdir too, so other writers show after that time).
-        cache.storeListing(path, entries: [], now: clock(), timeout: min(configuration.negativeTimeout, configuration.attributeTimeout))
+        superblock.noteEmptyDirectory(path)
         return entry(path, stat)
     }
 
@@ -147,7 +145,7 @@ extension OSSFileSystem {
             return try await body()
         } catch {
             let mapped = ErrnoMapping.fsError(error)
-            if mapped.errno == EEXIST { cache.invalidate(path) }
+            if mapped.errno == EEXIST { superblock.invalidate(path) }
             throw mapped
         }
     }
@@ -155,22 +153,6 @@ extension OSSFileSystem {
     /// The metadata of a new object made by `context` now (see `PosixMetadata.newObject`).
     func newObjectMetadata(mode: UInt32, context: RequestContext) -> [String: String] {
         PosixMetadata.newObject(mode: mode, owner: context, now: now())
-    }
-
-    /// A local create or change of `path`: cached at once, and the parent directory's times move.
-    func noteCreated(_ path: String, _ stat: NodeStat, entryAdded: Bool = true) {
-        cache.noteLocalChange(path, stat, now: clock())
-        if entryAdded && !path.isEmpty { directoryTimes.entryChanged(in: KeyMapping.parent(of: path), at: now()) }
-    }
-
-    func noteRemoved(_ path: String, directory: Bool) {
-        inodes.detach(path)
-        if directory {
-            cache.invalidateTree(path)
-            directoryTimes.forgetTree(path)
-        }
-        cache.noteLocalChange(path, nil, now: clock())
-        if !path.isEmpty { directoryTimes.entryChanged(in: KeyMapping.parent(of: path), at: now()) }
     }
 
     /// Writes a marker for `directory` when it was implicit and its last key just went, so removing
@@ -185,6 +167,6 @@ extension OSSFileSystem {
                                       options: WriteOptions(userMetadata: newObjectMetadata(mode: UInt32(S_IFDIR) | (0o755 & ~configuration.umask),
                                                                                             context: RequestContext(uid: configuration.uid, gid: configuration.gid))))
         }
-        cache.invalidate(directory)
+        superblock.invalidate(directory)
     }
 }

@@ -46,20 +46,8 @@ extension OSSFileSystem {
             renamed = try await renameObject(sourcePath, to: destinationPath)
         }
         inodes.move(from: sourcePath, to: destinationPath)
-        if source.kind == .directory || destination?.kind == .directory {
-            cache.invalidateTree(sourcePath)
-            cache.invalidateTree(destinationPath)
-            directoryTimes.forgetTree(sourcePath)
-        } else {
-            cache.invalidate(sourcePath)
-            cache.invalidate(destinationPath)
-        }
-        cache.storeAbsent(sourcePath, now: clock())
-        // What was written is known: the kernel sees the moved attributes at once, not defaults.
-        if let renamed { cache.store(destinationPath, renamed, now: clock()) }
-        for directory in Set([KeyMapping.parent(of: sourcePath), KeyMapping.parent(of: destinationPath)]) {
-            directoryTimes.entryChanged(in: directory, at: now())
-        }
+        superblock.noteRenamed(from: sourcePath, to: destinationPath, moved: renamed,
+                               tree: source.kind == .directory || destination?.kind == .directory)
         retargetReaders(of: movedReaders)
         try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))

@@ -47,23 +47,11 @@ public final class OSSFileSystem: FileSystemOperations {
     let configuration: MountConfiguration
     let keys: KeyMapping
     let inodes = InodeTable()
-    let cache: AttributeCache
     let handles = HandleTable()
     let clock: @Sendable () -> Date
-    /// The times of the mount root and of directories that exist only as key prefixes.
-    let mountTime: Timestamp
-    /// Directory times moved by entry changes made here.
-    let directoryTimes = DirectoryTimes()
+    /// The metadata layer: caches, listings, lookups, the attribute rule.
+    let superblock: Superblock
     private let attributeInvalidator = Locked<(@Sendable (InodeNumber) -> Void)?>(nil)
-    private let logSink: (@Sendable (String) -> Void)?
-    private let hiddenKeys = Locked(Set<String>())
-    /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
-    let inflight = Locked([String: Task<NodeStat?, any Error>]())
-    /// Lookup misses per directory, and the listings they started.
-    let bursts: Locked<LookupBursts>
-    /// First listing pages that lookups' directory probes brought back, for the readdir that
-    /// usually follows (`ls -l d` looks `d` up, then lists it): see `DirectoryProbePages`.
-    let probePages = DirectoryProbePages()
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
@@ -73,33 +61,22 @@ public final class OSSFileSystem: FileSystemOperations {
         self.store = store
         self.configuration = configuration
         self.keys = KeyMapping(prefix: configuration.prefix)
-        self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
-                                    negativeTimeout: configuration.negativeTimeout)
-        self.clock = clock ?? { Date() }
-        self.mountTime = Timestamp(self.clock())
-        self.logSink = logger
-        self.bursts = Locked(LookupBursts(window: configuration.attributeTimeout))
+        let clock = clock ?? { Date() }
+        self.clock = clock
+        let inodes = self.inodes, handles = self.handles
+        self.superblock = Superblock(store: store, configuration: configuration, clock: clock, logger: logger) { path in
+            Self.unstoredStat(path, inodes: inodes, handles: handles)
+        }
     }
 
-    func log(_ message: String) { logSink?(message) }
+    func log(_ message: String) { superblock.log(message) }
 
     /// The time of a change made now, to the nanosecond the clock gives.
-    func now() -> Timestamp { Timestamp(clock()) }
-
-    /// Logs a key that cannot be shown as a POSIX name, once per key.
-    func logHidden(_ key: String) {
-        let first = hiddenKeys.withLock { $0.insert(key).inserted }
-        if first { log("hidden key (not a valid POSIX name): \(key)") }
-    }
-
-    var listing: DirectoryListing {
-        DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                         parallelism: configuration.parallelism, implicitDirectoryMtime: mountTime,
-                         hidden: { [weak self] in self?.logHidden($0) },
-                         objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
-    }
+    func now() -> Timestamp { superblock.now() }
 
     public func initialize() async {}
+
+    public var negativeEntryTimeout: Double { configuration.negativeTimeout }
 
     public func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void) {
         attributeInvalidator.withLock { $0 = invalidate }

@@ -1,4 +1,5 @@
 import Foundation
+import OSSFileSystem
 
 /// Everything a mount needs, from the command line: the parsed `-o` options with their defaults.
 struct MountSettings: Sendable, Equatable {
@@ -17,21 +18,21 @@ struct MountSettings: Sendable, Equatable {
     var region: String?
     var signatureV1 = false
     var passwdFile: String?
-    var attributeTimeout: Double = 60
-    var negativeTimeout: Double = 5
+    var attributeTimeout = MountConfiguration.defaults.attributeTimeout
+    var negativeTimeout = MountConfiguration.defaults.negativeTimeout
     var allowOther = false
     var uid: UInt32 = getuid()
     var gid: UInt32 = getgid()
-    var umask: UInt32 = 0o022
+    var umask = MountConfiguration.defaults.umask
     var readOnly = false
     var noSymFollow = false
     var maxBackground = 64
-    var parallelism = 16
+    var parallelism = MountConfiguration.defaults.parallelism
     var logFile: String?
     var stagingDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-    var multipartThreshold: Int64 = 32 << 20
-    var partSize: Int64 = 16 << 20
-    var maxPrefetchBytes: Int64 = 256 << 20
+    var multipartThreshold = MountConfiguration.defaults.multipartThreshold
+    var partSize = MountConfiguration.defaults.partSize
+    var maxPrefetchBytes = MountConfiguration.defaults.maxPrefetchBytes
     /// `listing_only`: listed entries show default modes and owners, one HEAD less each (see
     /// `MountConfiguration.listingOnly`); `stat_listed`, the default, turns it off.
     var listingOnly = false

@@ -1,6 +1,6 @@
 import Foundation
 
-extension OSSFileSystem {
+extension Superblock {
     /// For a lookup the caches cannot answer: counts the miss in its directory and, from the
     /// `LookupBursts.threshold`-th miss within the attribute TTL, lists the directory once (at most
     /// `LookupBursts.maxPages` pages) and answers from that listing; lookups arriving meanwhile wait
