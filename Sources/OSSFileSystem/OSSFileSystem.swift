@@ -16,13 +16,14 @@ import OSSProtocol
 ///   metadata show 0644 & ~umask (directories 0755 & ~umask), the mount's uid/gid and Last-Modified.
 ///   `MountConfiguration.listingOnly` trades that for one HEAD less per listed entry.
 /// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
-///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
-///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
-///   small regular files; a lookup answered by a HEAD (not from a fresh listing) shows the link.
+///   at position 0), so even a listing-only mount knows to HEAD them (small Appendable entries
+///   only) and shows them as links. Legacy links written by other tools are Normal objects: the
+///   HEAD every listed entry gets shows them as links; a listing-only mount shows them as small
+///   regular files until they are looked up.
 /// - Lookup bursts: from the third lookup in one directory that needs the store within
 ///   `attributeTimeout`, the directory is listed once (up to 10 pages of 1000) and later lookups
-///   are answered from that listing (listing facts: default modes, as above); a complete listing
-///   also answers "no such name" for `negativeTimeout`. A directory made by mkdir here starts with
+///   are answered from that listing (each found name then costs its HEAD, unless listing-only); a
+///   complete listing also answers "no such name" for `negativeTimeout`. A directory made by mkdir here starts with
 ///   an empty complete listing for `negativeTimeout`: names other writers add to it meanwhile show
 ///   after that time.
 /// - A bucket holding both `a` and `a/` shows the file `a`.
@@ -40,8 +41,9 @@ import OSSProtocol
 ///   objects cannot be copied on OSS: links among them are written again, other appendable files
 ///   are read and put (they become Normal objects).
 /// - Progress of directory renames and of multipart uploads at close goes to the logger.
-/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime`; a new file version's mtime is
-///   its Last-Modified. chmod of a bucket mount's root is accepted but not kept.
+/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime|ctime`; an upload stores the time
+///   of the last write (except a streaming multipart upload, whose mtime is its Last-Modified).
+///   chmod of a bucket mount's root is accepted but not kept.
 public final class OSSFileSystem: FileSystemOperations {
     let store: any ObjectStore
     let configuration: MountConfiguration
