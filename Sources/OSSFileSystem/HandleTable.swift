@@ -12,9 +12,9 @@ struct FileHandle: Sendable {
     var contentType: String?
     /// Size when opened (for an unlinked file read through this handle).
     var openedSize: Int64 = 0
-    /// Opened by a user other than root: a write through it clears setuid/setgid, as on a local
-    /// disk (`Permissions.withoutPrivileges`).
-    var killsPrivileges = false
+    /// Opened by a user other than root (nil for root): a write through it clears setuid/setgid,
+    /// as on a local disk (`Permissions.withoutPrivileges`).
+    var unprivilegedWriter: RequestContext?
 }
 
 /// Open file and directory handles, plus per-inode facts that outlive one handle: metadata changes

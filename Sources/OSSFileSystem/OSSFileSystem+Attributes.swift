@@ -59,9 +59,8 @@ extension OSSFileSystem {
         guard context.uid != 0 else { return }
         let owner = context.uid == current.uid
         if let mode = changes.mode, !owner {
-            let dropsPrivilegesOnly = mode & 0o7777 == Permissions.withoutPrivileges(current.mode) & 0o7777
-                && mode & 0o7777 != current.mode & 0o7777
-            if !dropsPrivilegesOnly || !Permissions.allows(current, mask: W_OK, context: context) { throw FSError(EPERM) }
+            if !Permissions.onlyDropsPrivileges(from: current.mode, to: mode)
+                || !Permissions.allows(current, mask: W_OK, context: context) { throw FSError(EPERM) }
         }
         if let uid = changes.uid, uid != current.uid { throw FSError(EPERM) }
         if changes.gid != nil && !owner { throw FSError(EPERM) }

@@ -96,7 +96,8 @@ extension OSSFileSystem {
                                                             forbidOverwrite: forbidOverwrite))
         handles.contentChanged(ino)
         return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
-                                      metadata: metadata, contentType: stat.contentType, killsPrivileges: context.uid != 0))
+                                      metadata: metadata, contentType: stat.contentType,
+                                      unprivilegedWriter: context.uid == 0 ? nil : context))
     }
 
     public func read(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, size: Int) async throws(FSError) -> Data {
@@ -116,16 +117,17 @@ extension OSSFileSystem {
         guard let staged = open.staged else { throw FSError(EBADF) }
         let written = try await mappingErrors { try await staged.write(offset: Int64(offset), data: data) }
         handles.noteModified(ino, at: now())
-        if open.killsPrivileges { dropPrivileges(open) }
+        if let writer = open.unprivilegedWriter { dropPrivileges(open, writer: writer) }
         return written
     }
 
     /// A write by an unprivileged user clears setuid/setgid (at the next upload, and at once in
     /// what stat shows), as on a local disk: page-cache writes have the kernel ask for it with a
     /// setattr, but direct writes do not.
-    private func dropPrivileges(_ open: FileHandle) {
+    private func dropPrivileges(_ open: FileHandle, writer: RequestContext) {
         guard var stat = cachedStat(open.path), let mode = PosixMetadata.mode(stat.userMetadata ?? [:]) else { return }
-        let cleared = Permissions.withoutPrivileges(mode)
+        let inGroup = writer.gid == (PosixMetadata.gid(stat.userMetadata ?? [:]) ?? configuration.gid)
+        let cleared = Permissions.withoutPrivileges(mode, inGroup: inGroup)
         guard cleared != mode else { return }
         let change = [PosixMetadata.mode: String(cleared)]
         handles.addPending(open.ino, change)

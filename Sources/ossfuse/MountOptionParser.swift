@@ -20,10 +20,7 @@ enum MountOptionParser {
             }
         }
         switch unknown.count {
-        case 0:
-            if settings.listingOnly && settings.allowOther {
-                throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
-            }
+        case 0: return
         case 1: throw MountSettingsError("unknown option '\(unknown[0])' (see ossfuse --help)")
         default:
             let names = unknown.map { "'\($0)'" }.joined(separator: ", ")

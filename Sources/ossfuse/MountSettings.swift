@@ -39,6 +39,13 @@ struct MountSettings: Sendable, Equatable {
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
 
+    /// Options that are each valid but refused together, in one sentence.
+    func checkCombinations() throws(MountSettingsError) {
+        if listingOnly && allowOther {
+            throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
+        }
+    }
+
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {
         let parts = source.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)

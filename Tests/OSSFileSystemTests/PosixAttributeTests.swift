@@ -23,10 +23,16 @@ import Testing
         #expect(Timestamp(date) == Timestamp(seconds: 1_700_000_000, nanoseconds: 250_000_000))
     }
 
-    @Test func writesByOthersClearSetuidAndSetgidOnlyWithGroupExecute() {
-        #expect(Permissions.withoutPrivileges(UInt32(S_IFREG) | 0o6777) == UInt32(S_IFREG) | 0o777)
-        #expect(Permissions.withoutPrivileges(0o6767) == 0o2767)  // setgid without g+x marks locking: kept
-        #expect(Permissions.withoutPrivileges(0o755) == 0o755)
+    @Test func writesByOthersClearSetuidAndSetgidAsLinuxDoes() {
+        #expect(Permissions.withoutPrivileges(UInt32(S_IFREG) | 0o6777, inGroup: true) == UInt32(S_IFREG) | 0o777)
+        #expect(Permissions.withoutPrivileges(0o6767, inGroup: true) == 0o2767)  // no g+x, writer in the group: kept
+        #expect(Permissions.withoutPrivileges(0o6767, inGroup: false) == 0o767)
+        #expect(Permissions.withoutPrivileges(0o755, inGroup: false) == 0o755)
+        #expect(Permissions.onlyDropsPrivileges(from: 0o6777, to: 0o777))
+        #expect(Permissions.onlyDropsPrivileges(from: 0o6777, to: 0o2777))
+        #expect(!Permissions.onlyDropsPrivileges(from: 0o6777, to: 0o6777))
+        #expect(!Permissions.onlyDropsPrivileges(from: 0o6777, to: 0o775))
+        #expect(!Permissions.onlyDropsPrivileges(from: 0o777, to: 0o4777))
     }
 
     @Test func inodeSerialsDependOnlyOnTheKey() {
