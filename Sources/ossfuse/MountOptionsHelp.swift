@@ -43,6 +43,11 @@ enum MountOptionsHelp {
                             reads, no caching, no shared mmap [off: only
                             write-only opens bypass it]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
+     Archive data
+      restore_on_open       opening an unrestored Archive/ColdArchive/
+                            DeepColdArchive file starts its restore (1 day)
+                            and fails with ENODATA [off: reads fail with
+                            ENODATA; setfattr -n user.oss.restore -v DAYS]
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]
                             (info: mount, unmount, hidden keys, renames,
