@@ -51,7 +51,8 @@ enum MountOptionsHelp {
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]
                             (info: mount, unmount, hidden keys, renames,
-                            upload failures; -d adds every OSS request)
+                            upload failures, unrestored Archive reads;
+                            -d adds every OSS request)
      Accepted and ignored (mount(8), fstab)
       rw dev nodev suid nosuid exec noexec auto noauto user nouser users
       owner group _netdev nofail defaults async sync dirsync atime noatime
