@@ -68,11 +68,19 @@ extension OSSFileSystem {
     }
 
     /// A native link's target facts, named without namespace: `storage_class`, and `restore` when
-    /// the target is of an archive class. Empty for legacy links and links whose target cannot be
-    /// read (dangling, a link itself).
-    func linkTargetFacts(_ stat: NodeStat) async -> [String: String] {
-        guard stat.kind == .symlink, let target = stat.linkTargetKey,
-              let head = try? await store.headObject(target), head.type != .symlink else { return [:] }
+    /// the target is of an archive class. Empty for legacy links and links whose target is missing
+    /// or a link itself; other failures (transport, access) are thrown.
+    func linkTargetFacts(_ stat: NodeStat) async throws(FSError) -> [String: String] {
+        guard stat.kind == .symlink, let target = stat.linkTargetKey else { return [:] }
+        let head: ObjectMetadata
+        do {
+            head = try await store.headObject(target)
+        } catch where ErrnoMapping.isNoSuchKey(error) || ErrnoMapping.isLinkFollowFailure(error) {
+            return [:]
+        } catch {
+            throw ErrnoMapping.fsError(error)
+        }
+        guard head.type != .symlink else { return [:] }
         var facts = [Self.storageClassName: head.storageClass]
         if RestoreStatus.needsRestore(head.storageClass) { facts[Self.restoreName] = Self.restoreText(head.restore) }
         return facts

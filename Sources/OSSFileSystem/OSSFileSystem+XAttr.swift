@@ -25,7 +25,7 @@ extension OSSFileSystem {
             let fact = String(name.dropFirst(Self.linkFactsNamespace.count))
             // A link's storage class and restore state are its target's: they decide reads through it.
             let value = fact == Self.storageClassName || fact == Self.restoreName
-                ? await linkTargetFacts(stat)[fact] : xattrs(of: stat)[Self.ossNamespace + fact]
+                ? try await linkTargetFacts(stat)[fact] : xattrs(of: stat)[Self.ossNamespace + fact]
             guard let value else { throw FSError(ENODATA) }
             return Data(value.utf8)
         }
@@ -48,7 +48,7 @@ extension OSSFileSystem {
         }
         let own = names.filter { $0.hasPrefix(Self.ossNamespace) && $0 != Self.ossNamespace + Self.storageClassName }
             .map { Self.linkFactsNamespace + $0.dropFirst(Self.ossNamespace.count) }
-        let target = await linkTargetFacts(stat).keys.map { Self.linkFactsNamespace + $0 }
+        let target = try await linkTargetFacts(stat).keys.map { Self.linkFactsNamespace + $0 }
         return (Array(names) + own + target).sorted()
     }
 
