@@ -178,6 +178,10 @@ public struct MountConfiguration: Sendable, Equatable {
     /// entry. Off by default: every answer carries the stored attributes, whatever path made it.
     /// Unsafe with `allow_other` (a chmod 600 file would show 0644 to other users).
     public var listingOnly: Bool = false
+    /// `-o restore_on_open`: opening an Archive, Cold Archive or Deep Cold Archive file that is not
+    /// restored starts its restore (1 day) and fails with ENODATA. Off by default: such opens succeed
+    /// and reads fail with ENODATA (see `OSSFileSystem+Archive.swift`).
+    public var restoreOnOpen: Bool = false
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

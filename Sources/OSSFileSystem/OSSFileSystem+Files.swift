@@ -21,6 +21,7 @@ extension OSSFileSystem {
             let handle = try await openForWriting(ino, path: path, stat: stat, truncate: truncate, context: context)
             return (handle, false)
         }
+        if configuration.restoreOnOpen && RestoreStatus.needsRestore(stat.storageClass) { try await requireRestored(path) }
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
         let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, etag: stat.versionETag,
                                     configuration: configuration)
@@ -102,7 +103,7 @@ extension OSSFileSystem {
 
     public func read(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, size: Int) async throws(FSError) -> Data {
         guard let open = handles.file(handle) else { throw FSError(EBADF) }
-        return try await mappingErrors {
+        return try await readingData(open.path) {
             if let staged = open.staged { return try await staged.read(offset: Int64(offset), size: size) }
             // Another handle's unsaved writes are the newest content.
             if let dirty = handles.writers(of: ino).compactMap(\.staged).first(where: \.isDirty) {

@@ -54,6 +54,8 @@ public final class OSSFileSystem: FileSystemOperations {
     /// The metadata layer: caches, listings, lookups, the attribute rule.
     let superblock: Superblock
     private let attributeInvalidator = Locked<(@Sendable (InodeNumber) -> Void)?>(nil)
+    /// Keys whose refused read was logged (once per key until a restore of it is asked for here).
+    let frozenKeysLogged = Locked(Set<String>())
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).

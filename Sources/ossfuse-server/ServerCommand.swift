@@ -39,6 +39,10 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(name: .customLong("body-timeout"), help: "Seconds a request body may stall before 400 RequestTimeout.")
     var bodyTimeout: Int = 60
 
+    @Option(name: .customLong("restore-delay"),
+            help: "Seconds a RestoreObject takes before an Archive, ColdArchive or DeepColdArchive object can be read.")
+    var restoreDelay: Double = 60
+
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
@@ -50,6 +54,7 @@ struct ServerCommand: AsyncParsableCommand {
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
         guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be positive.") }
+        guard restoreDelay >= 0, restoreDelay.isFinite else { throw ValidationError("--restore-delay must not be negative.") }
         guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
         guard check || credentials != nil else {
             throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
@@ -80,10 +85,11 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard let credentials, let address = parsedListen else { throw ExitCode.validationFailure }
         if exitOnStdinEOF { ParentWatch.exitOnStandardInputEOF() }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
             accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
             latencyMilliseconds: latency, region: region, bodyTimeoutSeconds: bodyTimeout)
+        configuration.restoreDelaySeconds = restoreDelay
         try await OSSServer(configuration: configuration).run { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))

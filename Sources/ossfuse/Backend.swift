@@ -75,6 +75,7 @@ enum Backend {
             maxPrefetchBytes: settings.maxPrefetchBytes, stagingDirectory: settings.stagingDirectory,
             mountPoint: mountPoint)
         configuration.listingOnly = settings.listingOnly
+        configuration.restoreOnOpen = settings.restoreOnOpen
         return configuration
     }
 }

@@ -91,6 +91,7 @@ enum MountOptionParser {
         case "stat_listed": try flag(); s.listingOnly = false
         case "listing_only": try flag(); s.listingOnly = true
         case "direct_io": try flag(); s.directIOAlways = true
+        case "restore_on_open": try flag(); s.restoreOnOpen = true
         default:
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"
         }

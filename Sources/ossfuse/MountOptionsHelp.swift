@@ -43,10 +43,16 @@ enum MountOptionsHelp {
                             reads, no caching, no shared mmap [off: only
                             write-only opens bypass it]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
+     Archive data
+      restore_on_open       opening an unrestored Archive/ColdArchive/
+                            DeepColdArchive file starts its restore (1 day)
+                            and fails with ENODATA [off: reads fail with
+                            ENODATA; setfattr -n user.oss.restore -v DAYS]
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]
                             (info: mount, unmount, hidden keys, renames,
-                            upload failures; -d adds every OSS request)
+                            upload failures, unrestored Archive reads;
+                            -d adds every OSS request)
      Accepted and ignored (mount(8), fstab)
       rw dev nodev suid nosuid exec noexec auto noauto user nouser users
       owner group _netdev nofail defaults async sync dirsync atime noatime

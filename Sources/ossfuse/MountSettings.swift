@@ -36,6 +36,8 @@ struct MountSettings: Sendable, Equatable {
     /// `listing_only`: listed entries show default modes and owners, one HEAD less each (see
     /// `MountConfiguration.listingOnly`); `stat_listed`, the default, turns it off.
     var listingOnly = false
+    /// `restore_on_open`: see `MountConfiguration.restoreOnOpen`.
+    var restoreOnOpen = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
 

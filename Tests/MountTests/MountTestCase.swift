@@ -14,13 +14,15 @@ class MountTestCase: XCTestCase {
 
     /// Server options of this class (e.g. a fault rate).
     var serverFaultRate: Double { 0 }
+    /// More `ossfuse-server` arguments of this class (e.g. `--restore-delay`).
+    var serverArguments: [String] { [] }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         guard FileManager.default.fileExists(atPath: "/dev/fuse") else {
             throw XCTSkip("/dev/fuse is absent: real FUSE mounts cannot run on this machine")
         }
-        server = try TestServer.start(faultRate: serverFaultRate)
+        server = try TestServer.start(faultRate: serverFaultRate, arguments: serverArguments)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ossfuse-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         scratch = dir.path

@@ -12,9 +12,9 @@ final class TestServer: @unchecked Sendable {
     private init(process: ServerProcess) { self.process = process }
 
     /// Starts a fresh server; `faultRate` > 0 makes it answer that share of requests with faults.
-    static func start(faultRate: Double = 0) throws -> TestServer {
-        let arguments = faultRate > 0 ? ["--fault-rate", String(faultRate)] : []
-        return TestServer(process: try ServerProcess(buckets: ["test"], arguments: arguments))
+    static func start(faultRate: Double = 0, arguments: [String] = []) throws -> TestServer {
+        let faults = faultRate > 0 ? ["--fault-rate", String(faultRate)] : []
+        return TestServer(process: try ServerProcess(buckets: ["test"], arguments: faults + arguments))
     }
 
     var endpoint: URL { process.endpoint }
