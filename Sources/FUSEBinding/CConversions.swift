@@ -5,19 +5,18 @@ import OSSFileSystem
 // Conversions between the file system's value types and the C structs libfuse expects.
 // Kept in one file so field-by-field mapping (and the ino_t / fuse_ino_t width dance) lives once.
 
-extension Date {
-    /// The date as a `timespec` (seconds and nanoseconds since the epoch).
-    var cTimespec: timespec {
-        let interval = timeIntervalSince1970
-        var seconds = interval.rounded(.down)
-        var nanos = ((interval - seconds) * 1_000_000_000).rounded()
-        if nanos >= 1_000_000_000 { seconds += 1; nanos = 0 }
-        return timespec(tv_sec: Int(seconds), tv_nsec: Int(nanos))
-    }
+extension Timestamp {
+    /// The time as a `timespec`.
+    var cTimespec: timespec { timespec(tv_sec: Int(seconds), tv_nsec: Int(nanoseconds)) }
 
-    /// A date from a `timespec`.
-    init(_ ts: timespec) {
-        self.init(timeIntervalSince1970: Double(ts.tv_sec) + Double(ts.tv_nsec) / 1_000_000_000)
+    /// A time from a `timespec`, to the nanosecond.
+    init(_ ts: timespec) { self.init(seconds: Int64(ts.tv_sec), nanoseconds: Int32(ts.tv_nsec)) }
+
+    /// The current time, to the nanosecond (CLOCK_REALTIME).
+    static func current() -> Timestamp {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp(ts)
     }
 }
 
@@ -25,11 +24,12 @@ extension FileAttributes {
     /// The attributes as a `struct stat`.
     var cStat: stat {
         var st = stat()
-        st.st_ino = UInt(ino)
+        st.st_ino = UInt(serial)
         st.st_mode = mode
         st.st_nlink = UInt(nlink)
         st.st_uid = uid
         st.st_gid = gid
+        st.st_rdev = dev_t(rdev)
         st.st_size = off_t(clamping: size)
         st.st_blksize = blksize_t(blockSize)
         st.st_blocks = blkcnt_t(clamping: (size + 511) / 512)
@@ -72,7 +72,7 @@ extension FileSystemStatistics {
 
 extension AttributeChanges {
     /// The changes a `setattr` request asks for: `toSet` is the FUSE_SET_ATTR_* mask, `st` the values.
-    init(toSet: Int32, stat st: stat, now: Date = Date()) {
+    init(toSet: Int32, stat st: stat, now: Timestamp = .current()) {
         let mask = UInt32(bitPattern: toSet)
         func has(_ flag: Int32) -> Bool { mask & UInt32(flag) != 0 }
         self.init()
@@ -80,7 +80,7 @@ extension AttributeChanges {
         if has(FUSE_SET_ATTR_UID) { uid = st.st_uid }
         if has(FUSE_SET_ATTR_GID) { gid = st.st_gid }
         if has(FUSE_SET_ATTR_SIZE) { size = UInt64(clamping: st.st_size) }
-        if has(FUSE_SET_ATTR_ATIME_NOW) { atime = now } else if has(FUSE_SET_ATTR_ATIME) { atime = Date(st.st_atim) }
-        if has(FUSE_SET_ATTR_MTIME_NOW) { mtime = now } else if has(FUSE_SET_ATTR_MTIME) { mtime = Date(st.st_mtim) }
+        if has(FUSE_SET_ATTR_ATIME_NOW) { atime = now } else if has(FUSE_SET_ATTR_ATIME) { atime = Timestamp(st.st_atim) }
+        if has(FUSE_SET_ATTR_MTIME_NOW) { mtime = now } else if has(FUSE_SET_ATTR_MTIME) { mtime = Timestamp(st.st_mtim) }
     }
 }

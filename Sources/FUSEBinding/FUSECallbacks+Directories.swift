@@ -44,7 +44,7 @@ extension FUSECallbacks {
 struct DirectoryBufferFiller {
     let request: FUSERequest
     let fileSystem: any FileSystemOperations
-    let symlinkCache: SymlinkCacheInvalidator
+    let symlinkCache: KernelCacheInvalidator
     let capacity: Int
     let plus: Bool
 
@@ -95,7 +95,7 @@ struct DirectoryBufferFiller {
     private func isDotOrDotDot(_ name: String) -> Bool { name == "." || name == ".." }
 
     private func stubAttributes(_ entry: DirectoryEntry) -> FileAttributes {
-        let epoch = Date(timeIntervalSince1970: 0)
+        let epoch = Timestamp(seconds: 0)
         return FileAttributes(ino: entry.ino, mode: entry.mode, uid: 0, gid: 0, size: 0,
                               atime: epoch, mtime: epoch, ctime: epoch)
     }

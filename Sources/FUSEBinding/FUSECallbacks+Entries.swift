@@ -9,7 +9,7 @@ enum FUSECallbacks {
         let request = FUSERequest(req)
         guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
         let dispatcher = FUSEDispatcher.of(req)
-        let negativeTimeout = dispatcher.options.negativeTimeout
+        let negativeTimeout = dispatcher.fileSystem.negativeEntryTimeout
         let symlinkCache = dispatcher.symlinkCache
         dispatcher.spawn(request) { fs throws(FSError) in
             do throws(FSError) {
@@ -83,12 +83,13 @@ enum FUSECallbacks {
         }
     }
 
-    static func mknod(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ mode: mode_t) {
+    static func mknod(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ mode: mode_t,
+                      _ rdev: dev_t) {
         let request = FUSERequest(req)
         guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
         let context = request.context
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
-            request.replyEntry(try await fs.mknod(parent: parent, name: name, mode: mode, context: context))
+            request.replyEntry(try await fs.mknod(parent: parent, name: name, mode: mode, rdev: UInt64(rdev), context: context))
         }
     }
 

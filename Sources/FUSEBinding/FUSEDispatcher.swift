@@ -8,7 +8,7 @@ final class FUSEDispatcher: Sendable {
     let fileSystem: any FileSystemOperations
     let options: FUSEMountOptions
     let inFlight = InFlightRequests()
-    let symlinkCache = SymlinkCacheInvalidator()
+    let symlinkCache = KernelCacheInvalidator()
 
     init(fileSystem: any FileSystemOperations, options: FUSEMountOptions) {
         self.fileSystem = fileSystem

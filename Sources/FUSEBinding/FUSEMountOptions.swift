@@ -11,8 +11,6 @@ public struct FUSEMountOptions: Sendable, Equatable {
     public var allowOther: Bool
     /// Ask the kernel not to follow symlinks on this mount (`nosymfollow`, Linux 5.10+).
     public var noSymFollow: Bool
-    /// Seconds the kernel caches "no such name" (0 turns negative entries off).
-    public var negativeTimeout: Double
     /// Kernel `max_background`: requests the kernel keeps in flight (0 = libfuse default).
     public var maxBackground: Int
     /// Upper bound of libfuse worker threads.
@@ -45,10 +43,10 @@ public struct FUSEMountOptions: Sendable, Equatable {
 
     /// Creates mount options; the defaults match the documented CLI defaults.
     public init(fileSystemName: String, readOnly: Bool = false, allowOther: Bool = false,
-                noSymFollow: Bool = false, negativeTimeout: Double = 5, maxBackground: Int = 64,
+                noSymFollow: Bool = false, maxBackground: Int = 64,
                 maxThreads: Int = 16, maxTransfer: Int = 1 << 20, directIO: DirectIOPolicy = .writeOnly) {
         self.fileSystemName = fileSystemName; self.readOnly = readOnly; self.allowOther = allowOther
-        self.noSymFollow = noSymFollow; self.negativeTimeout = negativeTimeout
+        self.noSymFollow = noSymFollow
         self.maxBackground = maxBackground; self.maxThreads = maxThreads
         self.maxTransfer = max(maxTransfer, 1 << 20)
         self.directIO = directIO

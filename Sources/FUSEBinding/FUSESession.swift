@@ -70,6 +70,8 @@ public final class FUSESession: @unchecked Sendable {
         self.arguments = arguments
         self.userdata = userdata
         dispatcher.symlinkCache.attach(session)
+        let kernelCache = dispatcher.symlinkCache
+        dispatcher.fileSystem.setAttributeInvalidator { kernelCache.invalidateAttributes($0) }
         ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {

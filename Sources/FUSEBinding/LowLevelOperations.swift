@@ -14,7 +14,7 @@ enum LowLevelOperations {
         ops.setattr = { FUSECallbacks.setattr($0!, $1, $2, $3, $4) }
         ops.readlink = { FUSECallbacks.readlink($0!, $1) }
         ops.symlink = { FUSECallbacks.symlink($0!, $1, $2, $3) }
-        ops.mknod = { req, parent, name, mode, _ in FUSECallbacks.mknod(req!, parent, name, mode) }
+        ops.mknod = { req, parent, name, mode, rdev in FUSECallbacks.mknod(req!, parent, name, mode, rdev) }
         ops.mkdir = { FUSECallbacks.mkdir($0!, $1, $2, $3) }
         ops.unlink = { FUSECallbacks.unlink($0!, $1, $2) }
         ops.rmdir = { FUSECallbacks.rmdir($0!, $1, $2) }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import OSSProtocol
 import Synchronization
 
 /// Settings applied to every easy handle.
@@ -135,7 +136,7 @@ final class CurlTransfer: @unchecked Sendable {
         }
         guard let colon = line.firstIndex(of: ":") else { return }
         let name = line[..<colon].lowercased()
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = line[line.index(after: colon)...].trimmingHTTPWhitespaceAndNewlines()
         headers.append((name, value))
         // One allocation for the whole body (capped: the length comes from the network).
         if name == "content-length", request.method != "HEAD", let n = Int(value), n > 0, responseBody.isEmpty, pooled == nil {

@@ -3,7 +3,7 @@ import Foundation
 /// Reading object facts out of response headers, and writing request headers from `WriteOptions`.
 enum ResponseParsing {
     static func metadata(_ r: HTTPResponse) -> ObjectMetadata {
-        ObjectMetadata(contentLength: r.header("content-length").flatMap { Int64($0) } ?? Int64(r.body.count),
+        var metadata = ObjectMetadata(contentLength: r.header("content-length").flatMap { Int64($0) } ?? Int64(r.body.count),
                        etag: r.header("etag") ?? "",
                        lastModified: r.header("last-modified").flatMap(HTTPDate.parseRFC1123) ?? Date(timeIntervalSince1970: 0),
                        type: r.header("x-oss-object-type").flatMap(ObjectType.init(rawValue:)) ?? .normal,
@@ -13,6 +13,8 @@ enum ResponseParsing {
                        userMetadata: userMetadata(r),
                        nextAppendPosition: r.header("x-oss-next-append-position").flatMap { Int64($0) },
                        requestId: r.header("x-oss-request-id"))
+        metadata.restore = RestoreStatus(header: r.header("x-oss-restore"))
+        return metadata
     }
 
     static func userMetadata(_ r: HTTPResponse) -> [String: String] {
@@ -42,6 +44,7 @@ enum ResponseParsing {
             h.append(("x-oss-meta-" + name.lowercased(), try headerValue(value, field: "x-oss-meta-\(name)")))
         }
         if o.forbidOverwrite { h.append(("x-oss-forbid-overwrite", "true")) }
+        if let storageClass = o.storageClass { h.append(("x-oss-storage-class", try headerValue(storageClass, field: "x-oss-storage-class"))) }
         return h
     }
 

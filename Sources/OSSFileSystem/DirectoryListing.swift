@@ -7,8 +7,9 @@ struct ListedEntry: Sendable, Equatable {
     var stat: NodeStat
 }
 
-/// Lists one directory (all pages, delimiter "/") and turns the answer into entries with their
-/// attributes ("stat from list"): no HEAD per entry. Links (`<Type>Symlink</Type>`) get their targets
+/// Lists one directory (all pages, delimiter "/") and turns the answer into entries with what a
+/// listing tells (kind, size, Last-Modified, ETag; no user metadata: the caller completes those
+/// with a HEAD unless the mount is listing-only). Links (`<Type>Symlink</Type>`) get their targets
 /// with GetSymlink, and small `Appendable` objects (legacy links as ossfuse writes them) a HEAD,
 /// concurrently and bounded, so links show as links with the right size at once.
 struct DirectoryListing: Sendable {
@@ -18,11 +19,9 @@ struct DirectoryListing: Sendable {
     let parallelism: Int
     /// The mtime of directories that only exist as key prefixes (no marker object to date them):
     /// the mount time, as lookups report it.
-    let implicitDirectoryMtime: Date
+    let implicitDirectoryMtime: Timestamp
     /// Called for each key that cannot be shown as a POSIX name.
     let hidden: @Sendable (String) -> Void
-    /// With `statListedEntries`: the full stat of a listed child (a HEAD), nil when it vanished.
-    let headStat: (@Sendable (_ path: String, _ kind: NodeKind) async throws -> NodeStat?)?
     /// The full stat of a legacy-link candidate (a HEAD of the object), nil when it vanished.
     let objectStat: @Sendable (_ path: String) async throws -> NodeStat?
 
@@ -66,7 +65,6 @@ struct DirectoryListing: Sendable {
         } while token != nil
 
         files = try await resolveLinks(files, directory: path)
-        files = try await headEntries(files, directory: path)
         // A bucket holding both `a` and `a/`: the file wins (the directory's contents stay reachable
         // only through other tools). Same choice in lookup.
         let fileNames = Set(files.map(\.name))
@@ -76,7 +74,7 @@ struct DirectoryListing: Sendable {
             let old = previous(KeyMapping.child(path, name))
             listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory(mtime: implicitDirectoryMtime)))
         }
-        entries += try await headEntries(listedDirectories, directory: path)
+        entries += listedDirectories
         entries.sort { keyOrder($0.name, $1.name) }
         return (entries, marker, token == nil)
     }
@@ -87,24 +85,8 @@ struct DirectoryListing: Sendable {
             return previous
         }
         return NodeStat(kind: object.type == .symlink ? .symlink : .file, size: object.size,
-                        mtime: object.lastModified, etag: object.etag, userMetadata: nil,
+                        mtime: Timestamp(object.lastModified), etag: object.etag, userMetadata: nil,
                         storageClass: object.storageClass, objectType: object.type)
-    }
-
-    /// With `headStat`: replaces the listing's facts of files and directories not HEADed yet by
-    /// their full stat (mode, owner, legacy links), bounded by `parallelism`.
-    private func headEntries(_ entries: [ListedEntry], directory: String) async throws -> [ListedEntry] {
-        guard let headStat else { return entries }
-        let pending = entries.indices.filter { entries[$0].stat.kind != .symlink && entries[$0].stat.userMetadata == nil }
-        if pending.isEmpty { return entries }
-        let stats: [NodeStat?] = try await boundedMap(pending.map { entries[$0] }, limit: parallelism) { entry in
-            try await headStat(KeyMapping.child(directory, entry.name), entry.stat.kind)
-        }
-        var out = entries
-        for (index, stat) in zip(pending, stats) {
-            if let stat { out[index].stat = stat }
-        }
-        return out
     }
 
     /// Fills in the text of native links that do not have it yet (one GetSymlink each) and HEADs the
@@ -147,9 +129,9 @@ extension NodeStat {
         let kept = info.userMetadata[SymlinkTarget.keptTextMetadata].flatMap { SymlinkTarget.percentDecode($0) }
         let text = SymlinkTarget.readlinkText(linkPath: path, targetKey: info.target, keptText: kept,
                                               prefix: prefix, mountPoint: mountPoint)
-        var stat = NodeStat(kind: .symlink, size: Int64(text.utf8.count),
-                            mtime: PosixMetadata.mtime(info.userMetadata) ?? info.lastModified, etag: info.etag,
-                            userMetadata: info.userMetadata, storageClass: storageClass, objectType: .symlink)
+        var stat = NodeStat(kind: .symlink, size: Int64(text.utf8.count), mtime: Timestamp(info.lastModified),
+                            etag: info.etag, userMetadata: info.userMetadata, storageClass: storageClass,
+                            objectType: .symlink)
         stat.linkText = text
         stat.linkTargetKey = info.target
         return stat

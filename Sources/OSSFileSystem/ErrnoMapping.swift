@@ -25,8 +25,14 @@ enum ErrnoMapping {
         case "NoSuchKey", "SymlinkTargetNotExist", "NoSuchBucket", "NoSuchUpload":
             return ENOENT
         case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "RequestTimeTooSkewed",
-             "InvalidSecurityToken", "AccessKeyIdAndSecurityTokenNotMatch", "InvalidObjectState":
+             "InvalidSecurityToken", "AccessKeyIdAndSecurityTokenNotMatch":
             return EACCES
+        case "InvalidObjectState":
+            // An archive-class object that is not restored: it exists and stat works, but its data
+            // is not available ("No data available"). Not EACCES (sends users to check permissions),
+            // not EIO (damage), not EAGAIN (programs retry at once), not ESTALE (the kernel retries
+            // lookups). The log line says how to restore it (OSSFileSystem+Archive.swift).
+            return notRestored
         case "FileAlreadyExists":
             return EEXIST
         case "FileImmutable":
@@ -59,6 +65,19 @@ enum ErrnoMapping {
             default: return EIO
             }
         }
+    }
+
+    /// The errno of reading an archive-class object that is not restored (see `errno(for:)`).
+    static let notRestored = ENODATA
+
+    /// True for 403 InvalidObjectState: the object's data is frozen (Archive classes, not restored).
+    static func isNotRestored(_ error: any Error) -> Bool {
+        (error as? OSSError)?.code == "InvalidObjectState"
+    }
+
+    /// True for 409 RestoreAlreadyInProgress.
+    static func isRestoreInProgress(_ error: any Error) -> Bool {
+        (error as? OSSError)?.code == "RestoreAlreadyInProgress"
     }
 
     /// True when `error` is the answer "there is no object under this key" (and nothing else).

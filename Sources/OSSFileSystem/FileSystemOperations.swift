@@ -15,22 +15,30 @@ public struct FSError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// The stat of an inode, as the kernel sees it.
 public struct FileAttributes: Sendable, Equatable {
+    /// The kernel's node id (what later requests name the inode by).
     public var ino: InodeNumber
+    /// `st_ino`: stable for a key across forgotten inodes and remounts (see `InodeSerial`); the
+    /// node id is not, and need not be.
+    public var serial: UInt64
     /// Full `st_mode`, file type bits included (`S_IFREG | 0o644`, `S_IFLNK | 0o777`, ...).
     public var mode: UInt32
     public var nlink: UInt32
     public var uid: UInt32
     public var gid: UInt32
+    /// Device number of a character or block device node.
+    public var rdev: UInt64
     public var size: UInt64
-    public var atime: Date
-    public var mtime: Date
-    public var ctime: Date
+    public var atime: Timestamp
+    public var mtime: Timestamp
+    public var ctime: Timestamp
     public var blockSize: UInt32
 
-    public init(ino: InodeNumber, mode: UInt32, nlink: UInt32 = 1, uid: UInt32, gid: UInt32, size: UInt64,
-                atime: Date, mtime: Date, ctime: Date, blockSize: UInt32 = 4096) {
-        self.ino = ino; self.mode = mode; self.nlink = nlink; self.uid = uid; self.gid = gid; self.size = size
-        self.atime = atime; self.mtime = mtime; self.ctime = ctime; self.blockSize = blockSize
+    public init(ino: InodeNumber, serial: UInt64? = nil, mode: UInt32, nlink: UInt32 = 1, uid: UInt32, gid: UInt32,
+                rdev: UInt64 = 0, size: UInt64, atime: Timestamp, mtime: Timestamp, ctime: Timestamp,
+                blockSize: UInt32 = 4096) {
+        self.ino = ino; self.serial = serial ?? ino; self.mode = mode; self.nlink = nlink; self.uid = uid; self.gid = gid
+        self.rdev = rdev; self.size = size; self.atime = atime; self.mtime = mtime; self.ctime = ctime
+        self.blockSize = blockSize
     }
 }
 
@@ -49,7 +57,8 @@ public struct EntryReply: Sendable, Equatable {
 /// With readdirplus, `entry` is set and counts as a lookup (the binding must not add one itself).
 public struct DirectoryEntry: Sendable, Equatable {
     public var name: String
-    public var ino: InodeNumber
+    /// `d_ino`: the entry's `st_ino` (`FileAttributes.serial`), not its node id.
+    public var ino: UInt64
     public var mode: UInt32
     public var offset: UInt64
     public var entry: EntryReply?
@@ -64,10 +73,10 @@ public struct AttributeChanges: Sendable, Equatable {
     public var uid: UInt32?
     public var gid: UInt32?
     public var size: UInt64?
-    public var atime: Date?
-    public var mtime: Date?
+    public var atime: Timestamp?
+    public var mtime: Timestamp?
     public init(mode: UInt32? = nil, uid: UInt32? = nil, gid: UInt32? = nil, size: UInt64? = nil,
-                atime: Date? = nil, mtime: Date? = nil) {
+                atime: Timestamp? = nil, mtime: Timestamp? = nil) {
         self.mode = mode; self.uid = uid; self.gid = gid; self.size = size; self.atime = atime; self.mtime = mtime
     }
 }
@@ -101,13 +110,19 @@ public struct RequestContext: Sendable, Equatable {
 public protocol FileSystemOperations: AnyObject, Sendable {
     /// Called once from FUSE `init`; the binding then applies `maxReadahead`/`maxWrite` etc.
     func initialize() async
+    /// Seconds the kernel may remember that a name does not exist (ENOENT from `lookup`).
+    var negativeEntryTimeout: Double { get }
+    /// Where to say that an inode's attributes changed outside any reply (the kernel then drops
+    /// its cached copy): set by the binding once mounted.
+    func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void)
     func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply
     func forget(_ ino: InodeNumber, lookups: UInt64)
     func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double)
     func setattr(_ ino: InodeNumber, changes: AttributeChanges, handle: HandleNumber?, context: RequestContext) async throws(FSError) -> (FileAttributes, timeout: Double)
     func readlink(_ ino: InodeNumber) async throws(FSError) -> String
     func symlink(parent: InodeNumber, name: String, target: String, context: RequestContext) async throws(FSError) -> EntryReply
-    func mknod(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply
+    /// `mode` carries the file type (regular, FIFO, socket, device); `rdev` the device number.
+    func mknod(parent: InodeNumber, name: String, mode: UInt32, rdev: UInt64, context: RequestContext) async throws(FSError) -> EntryReply
     func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply
     func unlink(parent: InodeNumber, name: String) async throws(FSError)
     func rmdir(parent: InodeNumber, name: String) async throws(FSError)
@@ -133,8 +148,12 @@ public protocol FileSystemOperations: AnyObject, Sendable {
     func removexattr(_ ino: InodeNumber, name: String) async throws(FSError)
 }
 
-/// Mount-wide settings that the file system and the binding share (from `-o` options).
+/// Mount-wide settings that the file system and the binding share (from `-o` options). Their
+/// defaults live here only (`defaults`); the command line and its help take them from here.
 public struct MountConfiguration: Sendable, Equatable {
+    /// Every setting at its default.
+    public static let defaults = MountConfiguration()
+
     /// Key prefix the mount root maps to ("" or "dir/"; always ends with "/" when non-empty).
     public var prefix: String
     public var attributeTimeout: Double
@@ -154,10 +173,15 @@ public struct MountConfiguration: Sendable, Equatable {
     public var stagingDirectory: String
     /// Mount point path, used to resolve absolute link targets that point into the mount.
     public var mountPoint: String
-    /// HEAD every object a listing shows (bounded by `parallelism`), so `ls -l`/`rsync -a` see the
-    /// stored mode, owner, mtime and legacy links at once, at one request per entry. Off by default:
-    /// a listing alone shows default modes until an entry is looked up with HEAD.
-    public var statListedEntries: Bool = false
+    /// Listing-only mode (`-o listing_only`): entries known from a listing show the mount's default
+    /// mode, owner and Last-Modified instead of their stored attributes, saving one HEAD per listed
+    /// entry. Off by default: every answer carries the stored attributes, whatever path made it.
+    /// Unsafe with `allow_other` (a chmod 600 file would show 0644 to other users).
+    public var listingOnly: Bool = false
+    /// `-o restore_on_open`: opening an Archive, Cold Archive or Deep Cold Archive file that is not
+    /// restored starts its restore (1 day) and fails with ENODATA. Off by default: such opens succeed
+    /// and reads fail with ENODATA (see `OSSFileSystem+Archive.swift`).
+    public var restoreOnOpen: Bool = false
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

@@ -12,6 +12,9 @@ struct FileHandle: Sendable {
     var contentType: String?
     /// Size when opened (for an unlinked file read through this handle).
     var openedSize: Int64 = 0
+    /// Opened by a user other than root (nil for root): a write through it clears setuid/setgid,
+    /// as on a local disk (`Permissions.withoutPrivileges`).
+    var unprivilegedWriter: RequestContext?
 }
 
 /// Open file and directory handles, plus per-inode facts that outlive one handle: metadata changes
@@ -25,6 +28,7 @@ final class HandleTable: Sendable {
         var unlinked: Set<InodeNumber> = []
         var lastOpenETag: [InodeNumber: String] = [:]
         var unstored: [InodeNumber: UnstoredFile] = [:]
+        var modified: [InodeNumber: Timestamp] = [:]
         var next: HandleNumber = 1
     }
 
@@ -54,6 +58,7 @@ final class HandleTable: Sendable {
             guard let handle = s.files.removeValue(forKey: number) else { return nil }
             if !s.files.values.contains(where: { $0.ino == handle.ino }) {
                 s.pendingMetadata[handle.ino] = nil
+                s.modified[handle.ino] = nil
                 s.unlinked.remove(handle.ino)
                 s.unstored[handle.ino] = nil
             }
@@ -89,6 +94,22 @@ final class HandleTable: Sendable {
     func takePending(_ ino: InodeNumber) -> [String: String] {
         state.withLock { $0.pendingMetadata.removeValue(forKey: ino) ?? [:] }
     }
+
+    /// The content of `ino` changed here at `time` (a write or truncate): its mtime and ctime are
+    /// that time from now on, also over times set before it (a write after utimens moves mtime).
+    func noteModified(_ ino: InodeNumber, at time: Timestamp) {
+        state.withLock { s in
+            s.modified[ino] = time
+            s.pendingMetadata[ino]?[PosixMetadata.mtime] = nil
+            s.pendingMetadata[ino]?[PosixMetadata.ctime] = nil
+        }
+    }
+
+    /// The time of the last content change made here to `ino` while it is open.
+    func modified(_ ino: InodeNumber) -> Timestamp? { state.withLock { $0.modified[ino] } }
+
+    /// Times were set explicitly: they win over earlier content changes.
+    func clearModified(_ ino: InodeNumber) { state.withLock { _ = $0.modified.removeValue(forKey: ino) } }
 
     /// Records that `ino` was created here and is not stored yet.
     func markUnstored(_ ino: InodeNumber, _ file: UnstoredFile) { state.withLock { $0.unstored[ino] = file } }

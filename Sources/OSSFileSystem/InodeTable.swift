@@ -4,6 +4,8 @@ import Foundation
 /// that changes its file type).
 enum NodeKind: Sendable, Equatable {
     case file, directory, symlink
+    /// A FIFO, socket or device node, stored as an empty object whose mode carries the type.
+    case special
 }
 
 /// Inode numbers for paths, with the kernel's lookup counts (libfuse passthrough_ll model): every

@@ -2,52 +2,74 @@ import Foundation
 import OSSProtocol
 
 extension OSSFileSystem {
-    /// chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime` (CopyObject onto itself with
-    /// REPLACE; links are put again), or at the next upload while a handle holds unsaved writes.
-    /// A size change truncates through the open handle, or by rewriting the object.
+    /// chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime|ctime` (CopyObject onto itself
+    /// with REPLACE; links are put again), or at the next upload while a handle holds unsaved writes.
+    /// Every change moves ctime. A size change truncates through the open handle, or by rewriting
+    /// the object; either moves mtime.
     public func setattr(_ ino: InodeNumber, changes: AttributeChanges, handle: HandleNumber?,
                         context: RequestContext) async throws(FSError) -> (FileAttributes, timeout: Double) {
         try requireWritable()
         let path = try path(of: ino)
         var stat = try await fullStat(path)
-        let current = attributes(ino, stat)
-        try checkPermission(changes, current, context)
+        let current = attributes(ino, withLocalWrites(ino, stat))
+        let writingHandle = handle.flatMap { handles.file($0) }.flatMap(\.staged)
+        try checkPermission(changes, current, context, throughWriter: writingHandle != nil)
+        let time = now()
 
         if let size = changes.size {
             if stat.kind == .directory { throw FSError(EISDIR) }
-            if stat.kind == .symlink { throw FSError(EINVAL) }
-            stat = try await truncate(ino, path: path, stat: stat, to: Int64(size), handle: handle)
+            if stat.kind != .file { throw FSError(EINVAL) }
+            stat = try await truncate(ino, path: path, stat: stat, to: Int64(size), writer: writingHandle, now: time)
         }
 
         var metadata: [String: String] = [:]
         if let mode = changes.mode { metadata[PosixMetadata.mode] = String((current.mode & UInt32(S_IFMT)) | (mode & 0o7777)) }
         if let uid = changes.uid { metadata[PosixMetadata.uid] = String(uid) }
         if let gid = changes.gid { metadata[PosixMetadata.gid] = String(gid) }
-        if let mtime = changes.mtime { metadata[PosixMetadata.mtime] = PosixMetadata.format(mtime) }
-        if !metadata.isEmpty {
+        if let mtime = changes.mtime { metadata[PosixMetadata.mtime] = mtime.metadataValue }
+        if !metadata.isEmpty || changes.atime != nil {
+            metadata[PosixMetadata.ctime] = time.metadataValue
+            if changes.mtime != nil {
+                handles.clearModified(ino)
+                if stat.kind == .directory { superblock.noteTimesSet(onDirectory: path) }
+            }
             if stat.kind == .file, handles.liveSize(of: ino) != nil {
                 handles.addPending(ino, metadata)
                 stat.userMetadata = (stat.userMetadata ?? [:]).merging(metadata) { $1 }
+                stat.applyTimes(metadata)
             } else {
+                if changes.mtime == nil, PosixMetadata.mtime(stat.userMetadata ?? [:]) == nil {
+                    metadata[PosixMetadata.mtime] = stat.mtime.metadataValue  // keep it: the copy is a new Last-Modified
+                }
                 stat = try await persistMetadata(path, stat, (stat.userMetadata ?? [:]).merging(metadata) { $1 })
+                // A writer opened before keeps the metadata of its open: its upload must not undo this.
+                if !handles.writers(of: ino).isEmpty { handles.addPending(ino, metadata) }
             }
-            if let mtime = changes.mtime { stat.mtime = mtime }
-            noteCreated(path, stat)
+            noteCreated(path, stat, entryAdded: false)
         }
-        if let live = handles.liveSize(of: ino) { stat.size = live }
-        return (attributes(ino, stat), configuration.attributeTimeout)
+        return (attributes(ino, withLocalWrites(ino, stat)), configuration.attributeTimeout)
     }
 
-    private func checkPermission(_ changes: AttributeChanges, _ current: FileAttributes, _ context: RequestContext) throws(FSError) {
+    /// The kernel checks permissions itself (`default_permissions`); this repeats the owner rules
+    /// for the requests it passes on. A size change through a descriptor opened for writing needs
+    /// no write permission now (it was checked at open), and a mode change that only clears
+    /// setuid/setgid is what the kernel sends when an unprivileged user writes such a file.
+    private func checkPermission(_ changes: AttributeChanges, _ current: FileAttributes, _ context: RequestContext,
+                                 throughWriter: Bool) throws(FSError) {
         guard context.uid != 0 else { return }
-        if changes.mode != nil && context.uid != current.uid { throw FSError(EPERM) }
+        let owner = context.uid == current.uid
+        if let mode = changes.mode, !owner {
+            if !Permissions.onlyDropsPrivileges(from: current.mode, to: mode)
+                || !Permissions.allows(current, mask: W_OK, context: context) { throw FSError(EPERM) }
+        }
         if let uid = changes.uid, uid != current.uid { throw FSError(EPERM) }
-        if changes.gid != nil && context.uid != current.uid { throw FSError(EPERM) }
-        if changes.mtime != nil || changes.atime != nil,
-           context.uid != current.uid, !Permissions.allows(current, mask: W_OK, context: context) {
+        if changes.gid != nil && !owner { throw FSError(EPERM) }
+        if changes.mtime != nil || changes.atime != nil, !owner, !Permissions.allows(current, mask: W_OK, context: context) {
             throw FSError(EPERM)
         }
-        if changes.size != nil, !Permissions.allows(current, mask: W_OK, context: context) { throw FSError(EACCES) }
+        if changes.size != nil, !throughWriter, !Permissions.allows(current, mask: W_OK, context: context) {
+            throw FSError(EACCES)
+        }
     }
 
     /// Writes `metadata` as the whole user metadata of the object behind `path`; returns the new stat.
@@ -55,7 +77,7 @@ extension OSSFileSystem {
         var stat = stat
         try await mappingErrors {
             switch stat.kind {
-            case .file:
+            case .file, .special:
                 let key = keys.objectKey(path)
                 try await store.copyObject(from: key, to: key,
                                            replacing: WriteOptions(userMetadata: metadata, contentType: stat.contentType))
@@ -79,25 +101,23 @@ extension OSSFileSystem {
             }
         }
         stat.userMetadata = metadata
-        if let mtime = PosixMetadata.mtime(metadata) { stat.mtime = mtime }
+        stat.applyTimes(metadata)
         handles.contentChanged(inodes.inode(of: path) ?? 0)
         return stat
     }
 
     /// Truncates through a writing handle (the kernel's ftruncate, or any writer of the inode),
-    /// else rewrites the object at the new size.
+    /// else rewrites the object at the new size. Either way mtime and ctime become `now`.
     private func truncate(_ ino: InodeNumber, path: String, stat: NodeStat, to size: Int64,
-                          handle: HandleNumber?) async throws(FSError) -> NodeStat {
+                          writer: StagedFile?, now: Timestamp) async throws(FSError) -> NodeStat {
         var stat = stat
-        let writer = handle.flatMap { handles.file($0) }.flatMap(\.staged) ?? handles.writers(of: ino).first?.staged
-        if let writer {
+        if let writer = writer ?? handles.writers(of: ino).first?.staged {
             try await mappingErrors { try await writer.truncate(to: size) }
+            handles.noteModified(ino, at: now)
             stat.size = size
             return stat
         }
-        let now = clock()
-        var metadata = stat.userMetadata ?? [:]
-        metadata[PosixMetadata.mtime] = nil  // the new version's Last-Modified is its mtime
+        let metadata = PosixMetadata.touched(stat.userMetadata ?? [:], at: now)
         let key = keys.objectKey(path)
         let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
         let store = self.store, configuration = self.configuration, oldSize = stat.size
@@ -110,11 +130,11 @@ extension OSSFileSystem {
             return try await staged.upload(options: options)
         }
         stat.size = size
-        stat.mtime = now
         stat.userMetadata = metadata
+        stat.applyTimes(metadata)
         handles.contentChanged(ino)
         followReaders(of: ino, etag: stat.etag, size: size)
-        noteCreated(path, stat)
+        noteCreated(path, stat, entryAdded: false)
         return stat
     }
 }

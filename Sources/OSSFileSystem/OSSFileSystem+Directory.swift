@@ -31,23 +31,26 @@ extension OSSFileSystem {
             let cookie = UInt64(index + 1)
             switch index {
             case 0:
-                out.append(DirectoryEntry(name: ".", ino: ino, mode: dirMode, offset: cookie))
+                out.append(DirectoryEntry(name: ".", ino: serial(of: path, kind: .directory), mode: dirMode, offset: cookie))
             case 1:
-                let up = path.isEmpty ? InodeTable.root : inodes.inode(of: KeyMapping.parent(of: path)) ?? Self.unknownInode
+                let up = serial(of: KeyMapping.parent(of: path), kind: .directory)
                 out.append(DirectoryEntry(name: "..", ino: up, mode: dirMode, offset: cookie))
             default:
                 var child = entries[index - 2]
                 let childPath = KeyMapping.child(path, child.name)
                 // A HEAD since the listing (e.g. by fullStat) knows more: the kernel sees one truth.
-                if let known = cachedStat(childPath) { child.stat = known }
+                if let known = superblock.cachedStat(childPath), !known.needsMetadata || child.stat.needsMetadata {
+                    child.stat = known
+                }
+                child.stat = superblock.directoryTimes.apply(childPath, to: child.stat)
                 if plus {
                     let reply = entry(childPath, child.stat)
-                    out.append(DirectoryEntry(name: child.name, ino: reply.attributes.ino, mode: reply.attributes.mode,
+                    out.append(DirectoryEntry(name: child.name, ino: reply.attributes.serial, mode: reply.attributes.mode,
                                               offset: cookie, entry: reply))
                 } else {
                     let ino = inodes.inode(of: childPath) ?? Self.unknownInode
-                    out.append(DirectoryEntry(name: child.name, ino: ino, mode: attributes(ino, child.stat).mode,
-                                              offset: cookie))
+                    out.append(DirectoryEntry(name: child.name, ino: serial(of: childPath, kind: child.stat.kind),
+                                              mode: attributes(ino, child.stat).mode, offset: cookie))
                 }
             }
             index += 1
@@ -59,21 +62,10 @@ extension OSSFileSystem {
         handles.removeDirectory(handle)
     }
 
-    /// The entries of the directory at `path`: the cached listing while fresh, else one listing
-    /// (all pages) plus one GetSymlink per link not yet known, which then fills the caches.
+    /// The entries of the directory at `path` (see `Superblock.listDirectory`), with the files
+    /// created here whose objects are not stored yet.
     func listDirectory(_ path: String) async throws(FSError) -> [ListedEntry] {
-        let now = clock()
-        if let cached = cache.listing(path, now: now) { return cached }
-        let cache = self.cache
-        let generation = cache.generation
-        let firstPage = probePages.take(for: path, generation: generation, now: now,
-                                        maxAge: configuration.attributeTimeout)
-        let (entries, marker, _) = try await mappingErrors {
-            try await listing.fetch(path, firstPage: firstPage) { cache.stale($0) }
-        }
-        cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
-        if marker { cache.noteMarker(path) }
-        return withUnstoredFiles(entries, in: path)
+        withUnstoredFiles(try await superblock.listDirectory(path), in: path)
     }
 
     /// `entries` plus the files created here in `directory` whose objects are not stored yet.

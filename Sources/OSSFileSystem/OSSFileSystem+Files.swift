@@ -13,13 +13,15 @@ extension OSSFileSystem {
         switch stat.kind {
         case .directory: throw FSError(EISDIR)
         case .symlink: throw FSError(ELOOP)
+        case .special: throw FSError(ENXIO)  // the kernel opens FIFOs and devices itself
         case .file: break
         }
         if writes {
             let truncate = flags & O_TRUNC != 0
-            let handle = try await openForWriting(ino, path: path, stat: stat, truncate: truncate)
+            let handle = try await openForWriting(ino, path: path, stat: stat, truncate: truncate, context: context)
             return (handle, false)
         }
+        if configuration.restoreOnOpen && RestoreStatus.needsRestore(stat.storageClass) { try await requireRestored(path) }
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
         let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, etag: stat.versionETag,
                                     configuration: configuration)
@@ -43,15 +45,16 @@ extension OSSFileSystem {
         } catch where error.errno == EEXIST && flags & O_EXCL == 0 {
             return try await openExisting(path, flags: flags, context: context)
         }
-        let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777))
-        let stat = NodeStat(kind: .file, size: 0, mtime: clock(), etag: nil, userMetadata: metadata, objectType: .normal)
+        let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777), context: context)
+        let stat = NodeStat(kind: .file, size: 0, mtime: now(), etag: nil, userMetadata: metadata, objectType: .normal)
         let exclusive = flags & O_EXCL != 0
         noteCreated(path, stat)
         let reply = entry(path, stat)
         let ino = reply.attributes.ino
         handles.markUnstored(ino, .init(exclusive: exclusive, stat: stat))
         do throws(FSError) {
-            let handle = try await openForWriting(ino, path: path, stat: stat, truncate: true, forbidOverwrite: exclusive)
+            let handle = try await openForWriting(ino, path: path, stat: stat, truncate: true, context: context,
+                                                  forbidOverwrite: exclusive)
             return (reply, handle)
         } catch {
             handles.markStored(ino)
@@ -80,11 +83,12 @@ extension OSSFileSystem {
     /// A writing handle: `truncate` starts from empty (dirty, so the empty content is uploaded),
     /// else from the existing content, fetched only when needed. Parts written sequentially may
     /// upload in the background (with the options the final upload will use).
-    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool,
+    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool, context: RequestContext,
                         forbidOverwrite: Bool = false) async throws(FSError) -> HandleNumber {
         var metadata = stat.userMetadata ?? [:]
-        // The new version's mtime is its Last-Modified, unless setattr sets one meanwhile.
+        // Times are the upload's (see `upload`); parts sent early must not carry the old ones.
         metadata[PosixMetadata.mtime] = nil
+        metadata[PosixMetadata.ctime] = nil
         let staged = try await mappingErrors {
             try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
                            initialSize: truncate ? 0 : stat.size, loadExisting: !truncate, baseETag: stat.versionETag)
@@ -93,12 +97,13 @@ extension OSSFileSystem {
                                                             forbidOverwrite: forbidOverwrite))
         handles.contentChanged(ino)
         return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
-                                      metadata: metadata, contentType: stat.contentType))
+                                      metadata: metadata, contentType: stat.contentType,
+                                      unprivilegedWriter: context.uid == 0 ? nil : context))
     }
 
     public func read(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, size: Int) async throws(FSError) -> Data {
         guard let open = handles.file(handle) else { throw FSError(EBADF) }
-        return try await mappingErrors {
+        return try await readingData(open.path) {
             if let staged = open.staged { return try await staged.read(offset: Int64(offset), size: size) }
             // Another handle's unsaved writes are the newest content.
             if let dirty = handles.writers(of: ino).compactMap(\.staged).first(where: \.isDirty) {
@@ -111,7 +116,25 @@ extension OSSFileSystem {
     public func write(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, data: Data) async throws(FSError) -> Int {
         guard let open = handles.file(handle) else { throw FSError(EBADF) }
         guard let staged = open.staged else { throw FSError(EBADF) }
-        return try await mappingErrors { try await staged.write(offset: Int64(offset), data: data) }
+        let written = try await mappingErrors { try await staged.write(offset: Int64(offset), data: data) }
+        handles.noteModified(ino, at: now())
+        if let writer = open.unprivilegedWriter { dropPrivileges(open, writer: writer) }
+        return written
+    }
+
+    /// A write by an unprivileged user clears setuid/setgid (at the next upload, and at once in
+    /// what stat shows), as on a local disk: page-cache writes have the kernel ask for it with a
+    /// setattr, but direct writes do not.
+    private func dropPrivileges(_ open: FileHandle, writer: RequestContext) {
+        guard var stat = cachedStat(open.path), let mode = PosixMetadata.mode(stat.userMetadata ?? [:]) else { return }
+        let inGroup = writer.gid == (PosixMetadata.gid(stat.userMetadata ?? [:]) ?? configuration.gid)
+        let cleared = Permissions.withoutPrivileges(mode, inGroup: inGroup)
+        guard cleared != mode else { return }
+        let change = [PosixMetadata.mode: String(cleared)]
+        handles.addPending(open.ino, change)
+        stat.userMetadata = (stat.userMetadata ?? [:]).merging(change) { $1 }
+        noteCreated(open.path, stat, entryAdded: false)
+        attributesChanged(open.ino)
     }
 
     public func flush(_ ino: InodeNumber, handle: HandleNumber) async throws(FSError) {
@@ -130,7 +153,7 @@ extension OSSFileSystem {
             let unstored = handles.unstored(open.ino) != nil
             _ = handles.remove(handle)
             // A file created here whose upload never succeeded does not exist: forget the local view.
-            if unstored && handles.unstored(open.ino) == nil { cache.invalidate(open.path) }
+            if unstored && handles.unstored(open.ino) == nil { superblock.invalidate(open.path) }
             open.staged?.discard()
             open.prefetcher?.close()
         }
@@ -142,13 +165,20 @@ extension OSSFileSystem {
     /// of a file created here creates its object (forbid-overwrite for O_EXCL).
     func upload(_ open: FileHandle) async throws(FSError) {
         guard let staged = open.staged, staged.isDirty, !handles.isUnlinked(open.ino) else { return }
-        let now = clock()
         var metadata = open.metadata
         let pending = handles.takePending(open.ino)
         metadata.merge(pending) { $1 }
         let unstored = handles.unstored(open.ino)
-        let options = WriteOptions(userMetadata: metadata, contentType: open.contentType,
+        var options = WriteOptions(userMetadata: metadata, contentType: open.contentType,
                                    forbidOverwrite: unstored?.exclusive ?? false)
+        // The content's time (the last write or truncate here) unless utimens set one after it;
+        // except where parts already went up in the background with the options of the open: a
+        // new time would send them all again, so that version's mtime is its Last-Modified.
+        let timesStored = staged.backgroundUploadOptions != options || pending[PosixMetadata.mtime] != nil
+        if timesStored && pending[PosixMetadata.mtime] == nil {
+            options.userMetadata = PosixMetadata.touched(metadata, at: handles.modified(open.ino) ?? now())
+        }
+        metadata = options.userMetadata
         let started = Date()
         let etag: String
         do {
@@ -160,7 +190,7 @@ extension OSSFileSystem {
                 // O_EXCL create, but another writer made the name meanwhile: theirs stays (every
                 // later upload of this handle is refused the same way).
                 log("upload of \(keys.objectKey(open.path)) refused: created with O_EXCL, the name exists now")
-                cache.invalidate(open.path)
+                superblock.invalidate(open.path)
                 mapped = FSError(EIO)
             } else {
                 log("upload of \(keys.objectKey(open.path)) failed: \(error) -> \(mapped)")
@@ -171,9 +201,10 @@ extension OSSFileSystem {
         handles.contentChanged(open.ino)
         followReaders(of: open.ino, etag: etag, size: staged.size)
         logLargeUpload(open.path, size: staged.size, started: started)
-        let stat = NodeStat(kind: .file, size: staged.size, mtime: PosixMetadata.mtime(metadata) ?? now, etag: etag,
+        guard timesStored else { return superblock.invalidate(open.path) }  // the next stat reads Last-Modified
+        let stat = NodeStat(kind: .file, size: staged.size, mtime: now(), etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
-        noteCreated(open.path, stat)
+        noteCreated(open.path, stat, entryAdded: false)
     }
 
     /// Uploads every handle of `ino` holding unsaved writes (before a rename copies the object).

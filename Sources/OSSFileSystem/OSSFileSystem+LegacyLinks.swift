@@ -42,23 +42,24 @@ extension OSSFileSystem {
     /// Largest percent-encoded text kept in metadata beside the body (user metadata is 8 KB in all).
     static let maxKeptLegacyBytes = 2048
 
-    /// Copies the object at `from` to `to` (replacing it). CopyObject, except for an appendable
-    /// object, which OSS does not copy to another key: a legacy link is written again, any other
-    /// appendable object is read and put (as a Normal object).
-    func copyKey(from: String, to: String, objectType: ObjectType?) async throws {
+    /// Copies the object at `from` to `to` (replacing it), with `replacing` as its new metadata
+    /// when given. CopyObject, except for an appendable object, which OSS does not copy to another
+    /// key: a legacy link is written again, any other appendable object is read and put (as a
+    /// Normal object).
+    func copyKey(from: String, to: String, objectType: ObjectType?, replacing: WriteOptions? = nil) async throws {
         let source = keys.objectKey(from), destination = keys.objectKey(to)
         guard objectType == .appendable else {
-            try await store.copyObject(from: source, to: destination, replacing: nil)
+            try await store.copyObject(from: source, to: destination, replacing: replacing)
             return
         }
         let metadata = try await store.headObject(source)
-        let stat = try await objectStat(from, metadata)
+        let stat = try await superblock.objectStat(from, metadata)
         if stat.kind == .symlink {
             try await rewriteLink(stat, from: from, to: to)
             return
         }
         let data = try await store.getObject(source, range: nil)
         try await store.putObject(destination, body: .bytes(data),
-                                  options: WriteOptions(userMetadata: metadata.userMetadata, contentType: metadata.contentType))
+                                  options: replacing ?? WriteOptions(userMetadata: metadata.userMetadata, contentType: metadata.contentType))
     }
 }

@@ -7,7 +7,7 @@ extension OSSFileSystem {
         var stat = try await stat(path)
         guard stat.kind == .symlink else { throw FSError(EINVAL) }
         if stat.linkText == nil {
-            cache.invalidate(path)
+            superblock.invalidate(path)
             stat = try await self.stat(path)
         }
         guard let text = stat.linkText else { throw FSError(EINVAL) }
@@ -22,9 +22,10 @@ extension OSSFileSystem {
         let representation = try SymlinkTarget.representation(text: target, linkPath: path, prefix: keys.prefix,
                                                                mountPoint: configuration.mountPoint)
         try await requireAbsent(path)
-        let now = clock()
-        var metadata = [PosixMetadata.mtime: PosixMetadata.format(now)]
-        var stat = NodeStat(kind: .symlink, size: Int64(target.utf8.count), mtime: now, etag: nil, userMetadata: nil)
+        let created = now()
+        var metadata = PosixMetadata.newObject(mode: UInt32(S_IFLNK) | 0o777, owner: context, now: created)
+        metadata[PosixMetadata.mode] = nil  // a native link is a link by its type; legacy ones add it below
+        var stat = NodeStat(kind: .symlink, size: Int64(target.utf8.count), mtime: created, etag: nil, userMetadata: nil)
         stat.linkText = target
         switch representation {
         case .native(let targetKey, let kept):
@@ -46,19 +47,25 @@ extension OSSFileSystem {
         return entry(path, stat)
     }
 
-    /// Regular files only (FIFOs, sockets and devices cannot be objects): EPERM for the others.
-    public func mknod(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply {
+    /// A regular file, FIFO, socket or device node: an empty object whose mode metadata carries the
+    /// type (and `rdev` the device number), as ossfs 1.x and s3fs store them; the kernel does the rest.
+    public func mknod(parent: InodeNumber, name: String, mode: UInt32, rdev: UInt64,
+                      context: RequestContext) async throws(FSError) -> EntryReply {
         try requireWritable()
-        let type = mode & UInt32(S_IFMT)
-        guard type == 0 || type == UInt32(S_IFREG) else { throw FSError(EPERM) }
+        var type = mode & UInt32(S_IFMT)
+        if type == 0 { type = UInt32(S_IFREG) }
+        guard type == UInt32(S_IFREG) || PosixMetadata.specialTypes.contains(type) else { throw FSError(EINVAL) }
         let path = try await newChildPath(parent: parent, name: name)
         try await requireAbsent(path)
-        let metadata = newObjectMetadata(mode: UInt32(S_IFREG) | (mode & 0o7777))
+        var metadata = newObjectMetadata(mode: type | (mode & 0o7777), context: context)
+        let isDevice = type == UInt32(S_IFCHR) || type == UInt32(S_IFBLK)
+        if isDevice { metadata[PosixMetadata.rdev] = String(rdev) }
         let etag = try await creating(path) {
             try await store.putObject(keys.objectKey(path), body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
         }
-        let stat = NodeStat(kind: .file, size: 0, mtime: clock(), etag: etag, userMetadata: metadata, objectType: .normal)
+        let stat = NodeStat(kind: type == UInt32(S_IFREG) ? .file : .special, size: 0, mtime: now(), etag: etag,
+                            userMetadata: metadata, objectType: .normal)
         noteCreated(path, stat)
         return entry(path, stat)
     }
@@ -69,16 +76,14 @@ extension OSSFileSystem {
         let path = try await newChildPath(parent: parent, name: name)
         if keys.directoryPrefix(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
         try await requireAbsent(path)
-        let metadata = newObjectMetadata(mode: UInt32(S_IFDIR) | (mode & 0o7777))
+        let metadata = newObjectMetadata(mode: UInt32(S_IFDIR) | (mode & 0o7777), context: context)
         let etag = try await creating(path) {
             try await store.putObject(keys.directoryPrefix(path), body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: metadata, forbidOverwrite: true))
         }
-        let stat = NodeStat.directory(mtime: clock(), marker: true, metadata: metadata, etag: etag)
+        let stat = NodeStat.directory(mtime: now(), marker: true, metadata: metadata, etag: etag)
         noteCreated(path, stat)
-        // Just created, so empty: lookups of new names in it need no request (for negative_timeout,
-        // as any "no such name" answer; readdir too, so other writers show after that time).
-        cache.storeListing(path, entries: [], now: clock(), timeout: min(configuration.negativeTimeout, configuration.attributeTimeout))
+        superblock.noteEmptyDirectory(path)
         return entry(path, stat)
     }
 
@@ -140,23 +145,14 @@ extension OSSFileSystem {
             return try await body()
         } catch {
             let mapped = ErrnoMapping.fsError(error)
-            if mapped.errno == EEXIST { cache.invalidate(path) }
+            if mapped.errno == EEXIST { superblock.invalidate(path) }
             throw mapped
         }
     }
 
-    func newObjectMetadata(mode: UInt32) -> [String: String] {
-        [PosixMetadata.mode: String(mode), PosixMetadata.mtime: PosixMetadata.format(clock())]
-    }
-
-    func noteCreated(_ path: String, _ stat: NodeStat) {
-        cache.noteLocalChange(path, stat, now: clock())
-    }
-
-    func noteRemoved(_ path: String, directory: Bool) {
-        inodes.detach(path)
-        if directory { cache.invalidateTree(path) }
-        cache.noteLocalChange(path, nil, now: clock())
+    /// The metadata of a new object made by `context` now (see `PosixMetadata.newObject`).
+    func newObjectMetadata(mode: UInt32, context: RequestContext) -> [String: String] {
+        PosixMetadata.newObject(mode: mode, owner: context, now: now())
     }
 
     /// Writes a marker for `directory` when it was implicit and its last key just went, so removing
@@ -168,8 +164,9 @@ extension OSSFileSystem {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 1)
             guard page.contents.isEmpty else { return }
             try await store.putObject(dirPrefix, body: .bytes(Data()),
-                                      options: WriteOptions(userMetadata: newObjectMetadata(mode: UInt32(S_IFDIR) | 0o755)))
+                                      options: WriteOptions(userMetadata: newObjectMetadata(mode: UInt32(S_IFDIR) | (0o755 & ~configuration.umask),
+                                                                                            context: RequestContext(uid: configuration.uid, gid: configuration.gid))))
         }
-        cache.invalidate(directory)
+        superblock.invalidate(directory)
     }
 }

@@ -30,6 +30,7 @@ extension OSSFileSystem {
         // with the open readers.
         let moved = writerInodes(at: sourcePath)
         let movedReaders = readerInodes(at: sourcePath)
+        var renamed: NodeStat?
         switch source.kind {
         case .directory:
             if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
@@ -39,30 +40,46 @@ extension OSSFileSystem {
             }
             for ino in moved { try await flushWriters(of: ino) }
             try await renameDirectory(from: sourcePath, to: destinationPath)
-        case .file, .symlink:
+        case .file, .symlink, .special:
             if destination?.kind == .directory { throw FSError(EISDIR) }
             for ino in moved { try await flushWriters(of: ino) }
-            try await mappingErrors {
-                if source.kind == .symlink, source.linkText != nil {
-                    try await rewriteLink(source, from: sourcePath, to: destinationPath)
-                } else {
-                    try await copyKey(from: sourcePath, to: destinationPath, objectType: source.objectType)
-                }
-                try await store.deleteObject(keys.objectKey(sourcePath))
-            }
+            renamed = try await renameObject(sourcePath, to: destinationPath)
         }
         inodes.move(from: sourcePath, to: destinationPath)
-        if source.kind == .directory || destination?.kind == .directory {
-            cache.invalidateTree(sourcePath)
-            cache.invalidateTree(destinationPath)
-        } else {
-            cache.invalidate(sourcePath)
-            cache.invalidate(destinationPath)
-        }
-        cache.storeAbsent(sourcePath, now: clock())
+        superblock.noteRenamed(from: sourcePath, to: destinationPath, moved: renamed,
+                               tree: source.kind == .directory || destination?.kind == .directory)
         retargetReaders(of: movedReaders)
         try await retargetWriters(of: moved)
         try await keepDirectory(KeyMapping.parent(of: sourcePath))
+    }
+
+    /// Moves one object (file, special file or link) and returns its stat at the new name, nil when
+    /// it is not known in full (listing-only mode). Its mtime is kept (stored, where it was the
+    /// Last-Modified the copy would change) and its ctime becomes now, as a rename does on a disk.
+    private func renameObject(_ from: String, to: String) async throws(FSError) -> NodeStat? {
+        var stat = try await fullStat(from, facts: false)
+        let metadata: [String: String]? = stat.userMetadata.map {
+            var metadata = $0
+            metadata[PosixMetadata.mtime] = stat.mtime.metadataValue
+            metadata[PosixMetadata.ctime] = now().metadataValue
+            return metadata
+        }
+        try await mappingErrors {
+            if stat.kind == .symlink, stat.linkText != nil {
+                var link = stat
+                link.userMetadata = metadata ?? link.userMetadata
+                try await rewriteLink(link, from: from, to: to)
+            } else {
+                let options = metadata.map { WriteOptions(userMetadata: $0, contentType: stat.contentType) }
+                try await copyKey(from: from, to: to, objectType: stat.objectType, replacing: options)
+            }
+            try await store.deleteObject(keys.objectKey(from))
+        }
+        guard let metadata, stat.kind != .symlink else { return nil }
+        stat.userMetadata = metadata
+        stat.applyTimes(metadata)
+        stat.etag = nil  // a copy's ETag is not returned; readers opened later go unpinned, not wrong
+        return stat
     }
 
     /// ENOTEMPTY unless only the marker is under the directory; removes the marker.

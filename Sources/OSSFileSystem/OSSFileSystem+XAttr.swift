@@ -2,7 +2,8 @@ import Foundation
 import OSSProtocol
 
 /// Extended attributes: facts of the object, read-only (`user.oss.etag`, `user.oss.storage_class`,
-/// `user.oss.object_type`, `user.oss.symlink_target` on native links), and its user metadata
+/// `user.oss.object_type`, `user.oss.symlink_target` on native links; `user.oss.restore` on
+/// archive-class files, which setting starts a restore: OSSFileSystem+Archive.swift), and its user metadata
 /// `x-oss-meta-<name>` as `user.meta.<name>`, read-write. Names the file system manages itself
 /// (mode, uid, gid, mtime, ossfuse-target, ...) are not offered. Other namespaces: ENOTSUP.
 /// Linux refuses `user.*` attributes on symlinks before asking the file system, so a link's facts
@@ -20,15 +21,20 @@ extension OSSFileSystem {
     public func getxattr(_ ino: InodeNumber, name: String) async throws(FSError) -> Data {
         if name.hasPrefix(Self.linkFactsNamespace) {
             let stat = try await fullStat(try path(of: ino), facts: true)
-            guard stat.kind == .symlink,
-                  let value = xattrs(of: stat)[Self.ossNamespace + name.dropFirst(Self.linkFactsNamespace.count)]
-            else { throw FSError(ENODATA) }
+            guard stat.kind == .symlink else { throw FSError(ENODATA) }
+            let fact = String(name.dropFirst(Self.linkFactsNamespace.count))
+            // A link's storage class and restore state are its target's: they decide reads through it.
+            let value = fact == Self.storageClassName || fact == Self.restoreName
+                ? try await linkTargetFacts(stat)[fact] : xattrs(of: stat)[Self.ossNamespace + fact]
+            guard let value else { throw FSError(ENODATA) }
             return Data(value.utf8)
         }
         // `ls -l` asks every entry for security.* / system.* attributes: answer without a request.
         guard name.hasPrefix("user.") else { throw FSError(ENOTSUP) }
         guard name.hasPrefix(Self.ossNamespace) || name.hasPrefix(Self.metaNamespace) else { throw FSError(ENODATA) }
-        let stat = try await fullStat(try path(of: ino), facts: name.hasPrefix(Self.ossNamespace))
+        let path = try path(of: ino)
+        let stat = try await fullStat(path, facts: name.hasPrefix(Self.ossNamespace))
+        if name == Self.ossNamespace + Self.restoreName { return Data(try await restoreAttribute(path, stat).utf8) }
         guard let value = xattrs(of: stat)[name] else { throw FSError(ENODATA) }
         return Data(value.utf8)
     }
@@ -36,13 +42,20 @@ extension OSSFileSystem {
     public func listxattr(_ ino: InodeNumber) async throws(FSError) -> [String] {
         let stat = try await fullStat(try path(of: ino), facts: true)
         let names = xattrs(of: stat).keys
-        guard stat.kind == .symlink else { return names.sorted() }
-        let linkFacts = names.filter { $0.hasPrefix(Self.ossNamespace) }
+        guard stat.kind == .symlink else {
+            let restore = stat.kind == .file && RestoreStatus.needsRestore(stat.storageClass)
+            return (Array(names) + (restore ? [Self.ossNamespace + Self.restoreName] : [])).sorted()
+        }
+        let own = names.filter { $0.hasPrefix(Self.ossNamespace) && $0 != Self.ossNamespace + Self.storageClassName }
             .map { Self.linkFactsNamespace + $0.dropFirst(Self.ossNamespace.count) }
-        return (Array(names) + linkFacts).sorted()
+        let target = try await linkTargetFacts(stat).keys.map { Self.linkFactsNamespace + $0 }
+        return (Array(names) + own + target).sorted()
     }
 
     public func setxattr(_ ino: InodeNumber, name: String, value: Data, flags: Int32) async throws(FSError) {
+        if name == Self.ossNamespace + Self.restoreName || name == Self.linkFactsNamespace + Self.restoreName {
+            return try await setRestore(ino, name: name, value: value)
+        }
         try requireWritable()
         let metaName = try writableMetadataName(name)
         guard let text = String(data: value, encoding: .utf8),

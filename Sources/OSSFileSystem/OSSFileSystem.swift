@@ -10,17 +10,20 @@ import OSSProtocol
 /// `attributeTimeout` (`negativeTimeout` for names that did not exist).
 ///
 /// Behaviours worth stating to users (man page):
-/// - A listing carries no user metadata: an entry seen only in a listing shows mode 0644 & ~umask
-///   (directories 0755 & ~umask), the mount's uid/gid and Last-Modified until it is looked up with
-///   HEAD. `MountConfiguration.statListedEntries` trades one HEAD per entry for exact answers.
+/// - Attributes shown are the attributes stored (`PosixMetadata`), on every path: a listing carries
+///   no user metadata, so an entry known only from one is completed with a HEAD (concurrent,
+///   bounded, shared with lookups of the same name) before it is answered. Objects without such
+///   metadata show 0644 & ~umask (directories 0755 & ~umask), the mount's uid/gid and Last-Modified.
+///   `MountConfiguration.listingOnly` trades that for one HEAD less per listed entry.
 /// - Legacy links (ossfs 1.x / s3fs form) that ossfuse writes are Appendable objects (AppendObject
-///   at position 0), so a listing knows to HEAD them (small Appendable entries only) and shows them
-///   as links. Legacy links written by other tools are Normal objects: a listing shows them as
-///   small regular files; a lookup answered by a HEAD (not from a fresh listing) shows the link.
+///   at position 0), so even a listing-only mount knows to HEAD them (small Appendable entries
+///   only) and shows them as links. Legacy links written by other tools are Normal objects: the
+///   HEAD every listed entry gets shows them as links; a listing-only mount shows them as small
+///   regular files until they are looked up.
 /// - Lookup bursts: from the third lookup in one directory that needs the store within
 ///   `attributeTimeout`, the directory is listed once (up to 10 pages of 1000) and later lookups
-///   are answered from that listing (listing facts: default modes, as above); a complete listing
-///   also answers "no such name" for `negativeTimeout`. A directory made by mkdir here starts with
+///   are answered from that listing (each found name then costs its HEAD, unless listing-only); a
+///   complete listing also answers "no such name" for `negativeTimeout`. A directory made by mkdir here starts with
 ///   an empty complete listing for `negativeTimeout`: names other writers add to it meanwhile show
 ///   after that time.
 /// - A bucket holding both `a` and `a/` shows the file `a`.
@@ -38,26 +41,21 @@ import OSSProtocol
 ///   objects cannot be copied on OSS: links among them are written again, other appendable files
 ///   are read and put (they become Normal objects).
 /// - Progress of directory renames and of multipart uploads at close goes to the logger.
-/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime`; a new file version's mtime is
-///   its Last-Modified. chmod of a bucket mount's root is accepted but not kept.
+/// - chmod/chown/utimens persist as `x-oss-meta-mode|uid|gid|mtime|ctime`; an upload stores the time
+///   of the last write (except a streaming multipart upload, whose mtime is its Last-Modified).
+///   chmod of a bucket mount's root is accepted but not kept.
 public final class OSSFileSystem: FileSystemOperations {
     let store: any ObjectStore
     let configuration: MountConfiguration
     let keys: KeyMapping
     let inodes = InodeTable()
-    let cache: AttributeCache
     let handles = HandleTable()
     let clock: @Sendable () -> Date
-    let mountTime: Date
-    private let logSink: (@Sendable (String) -> Void)?
-    private let hiddenKeys = Locked(Set<String>())
-    /// Lookups in flight, so concurrent ones for one path share one HEAD + probe.
-    let inflight = Locked([String: Task<NodeStat?, any Error>]())
-    /// Lookup misses per directory, and the listings they started.
-    let bursts: Locked<LookupBursts>
-    /// First listing pages that lookups' directory probes brought back, for the readdir that
-    /// usually follows (`ls -l d` looks `d` up, then lists it): see `DirectoryProbePages`.
-    let probePages = DirectoryProbePages()
+    /// The metadata layer: caches, listings, lookups, the attribute rule.
+    let superblock: Superblock
+    private let attributeInvalidator = Locked<(@Sendable (InodeNumber) -> Void)?>(nil)
+    /// Keys whose refused read was logged (once per key until a restore of it is asked for here).
+    let frozenKeysLogged = Locked(Set<String>())
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
@@ -67,34 +65,31 @@ public final class OSSFileSystem: FileSystemOperations {
         self.store = store
         self.configuration = configuration
         self.keys = KeyMapping(prefix: configuration.prefix)
-        self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
-                                    negativeTimeout: configuration.negativeTimeout)
-        self.clock = clock ?? { Date() }
-        self.mountTime = self.clock()
-        self.logSink = logger
-        self.bursts = Locked(LookupBursts(window: configuration.attributeTimeout))
-    }
-
-    func log(_ message: String) { logSink?(message) }
-
-    /// Logs a key that cannot be shown as a POSIX name, once per key.
-    func logHidden(_ key: String) {
-        let first = hiddenKeys.withLock { $0.insert(key).inserted }
-        if first { log("hidden key (not a valid POSIX name): \(key)") }
-    }
-
-    var listing: DirectoryListing {
-        var head: (@Sendable (String, NodeKind) async throws -> NodeStat?)?
-        if configuration.statListedEntries {
-            head = { @Sendable [weak self] path, kind in try await self?.listedEntryStat(path, kind: kind) }
+        let clock = clock ?? { Date() }
+        self.clock = clock
+        let inodes = self.inodes, handles = self.handles
+        self.superblock = Superblock(store: store, configuration: configuration, clock: clock, logger: logger) { path in
+            Self.unstoredStat(path, inodes: inodes, handles: handles)
         }
-        return DirectoryListing(store: store, keys: keys, mountPoint: configuration.mountPoint,
-                                parallelism: configuration.parallelism, implicitDirectoryMtime: mountTime, hidden: { [weak self] in self?.logHidden($0) },
-                                headStat: head,
-                                objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
+
+    func log(_ message: String) { superblock.log(message) }
+
+    /// The time of a change made now, to the nanosecond the clock gives.
+    func now() -> Timestamp { superblock.now() }
 
     public func initialize() async {}
+
+    public var negativeEntryTimeout: Double { configuration.negativeTimeout }
+
+    public func setAttributeInvalidator(_ invalidate: @escaping @Sendable (InodeNumber) -> Void) {
+        attributeInvalidator.withLock { $0 = invalidate }
+    }
+
+    /// Tells the kernel that `ino`'s attributes changed without a reply saying so.
+    func attributesChanged(_ ino: InodeNumber) {
+        attributeInvalidator.withLock { $0 }?(ino)
+    }
 
     public func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply {
         if name.utf8.count > 255 { throw FSError(ENAMETOOLONG) }
@@ -117,13 +112,12 @@ public final class OSSFileSystem: FileSystemOperations {
         guard let path = inodes.path(of: ino) else {
             // Unlinked (or replaced) while open: fstat still answers from the handle.
             guard let open = handles.anyHandle(of: ino) else { throw FSError(ENOENT) }
-            let stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: clock(), etag: nil,
+            var stat = NodeStat(kind: .file, size: open.staged?.size ?? open.openedSize, mtime: now(), etag: nil,
                                 userMetadata: open.metadata)
+            if let modified = handles.modified(ino) { stat.mtime = modified; stat.ctime = modified }
             return (attributes(ino, stat), configuration.attributeTimeout)
         }
-        var stat = try await stat(path)
-        if let open = handles.liveSize(of: ino) { stat.size = open }
-        return (attributes(ino, stat), configuration.attributeTimeout)
+        return (attributes(ino, withLocalWrites(ino, try await stat(path))), configuration.attributeTimeout)
     }
 
     public func statfs(_ ino: InodeNumber) async throws(FSError) -> FileSystemStatistics {
@@ -154,25 +148,48 @@ public final class OSSFileSystem: FileSystemOperations {
     /// An entry reply for `path`, counting one lookup.
     func entry(_ path: String, _ stat: NodeStat) -> EntryReply {
         let ino = inodes.reference(path, kind: stat.kind)
-        var stat = stat
-        if let live = handles.liveSize(of: ino) { stat.size = live }
-        return EntryReply(attributes: attributes(ino, stat), entryTimeout: configuration.attributeTimeout,
+        return EntryReply(attributes: attributes(ino, withLocalWrites(ino, stat)), entryTimeout: configuration.attributeTimeout,
                           attributeTimeout: configuration.attributeTimeout)
     }
 
-    /// The kernel's view of a stat.
+    /// `stat` with the size and times of unsaved writes held by this mount's handles of `ino`.
+    func withLocalWrites(_ ino: InodeNumber, _ stat: NodeStat) -> NodeStat {
+        var stat = stat
+        if let live = handles.liveSize(of: ino) { stat.size = live }
+        if let modified = handles.modified(ino), modified > stat.mtime { stat.mtime = modified; stat.ctime = modified }
+        return stat
+    }
+
+    /// The kernel's view of a stat: the stored mode, owner and times, else the mount's defaults.
     func attributes(_ ino: InodeNumber, _ stat: NodeStat) -> FileAttributes {
         let metadata = stat.userMetadata ?? [:]
-        let permissions = PosixMetadata.mode(metadata).map { $0 & 0o7777 }
+        let stored = PosixMetadata.mode(metadata)
+        let permissions = stored.map { $0 & 0o7777 }
         let mode: UInt32
         switch stat.kind {
         case .file: mode = UInt32(S_IFREG) | (permissions ?? (0o644 & ~configuration.umask))
+        case .special: mode = (stored ?? 0) & UInt32(S_IFMT) | (permissions ?? (0o644 & ~configuration.umask))
         case .directory: mode = UInt32(S_IFDIR) | (permissions ?? (0o755 & ~configuration.umask))
         case .symlink: mode = UInt32(S_IFLNK) | 0o777
         }
-        return FileAttributes(ino: ino, mode: mode, nlink: stat.kind == .directory ? 2 : 1,
+        return FileAttributes(ino: ino, serial: serial(ino, kind: stat.kind), mode: mode,
+                              nlink: stat.kind == .directory ? 2 : 1,
                               uid: PosixMetadata.uid(metadata) ?? configuration.uid,
                               gid: PosixMetadata.gid(metadata) ?? configuration.gid,
-                              size: UInt64(max(stat.size, 0)), atime: stat.mtime, mtime: stat.mtime, ctime: stat.mtime)
+                              rdev: stat.kind == .special ? PosixMetadata.rdev(metadata) ?? 0 : 0,
+                              size: UInt64(max(stat.size, 0)), atime: stat.mtime, mtime: stat.mtime,
+                              ctime: stat.ctime ?? stat.mtime)
+    }
+
+    /// `st_ino` of the inode `ino` (see `InodeSerial`); the node id for one detached from its path.
+    func serial(_ ino: InodeNumber, kind: NodeKind) -> UInt64 {
+        if ino == InodeTable.root { return InodeSerial.root }
+        guard let path = inodes.path(of: ino) else { return ino }
+        return serial(of: path, kind: kind)
+    }
+
+    func serial(of path: String, kind: NodeKind) -> UInt64 {
+        path.isEmpty ? InodeSerial.root
+            : InodeSerial.of(key: kind == .directory ? keys.directoryPrefix(path) : keys.objectKey(path))
     }
 }

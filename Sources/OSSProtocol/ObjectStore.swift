@@ -20,9 +20,14 @@ public struct WriteOptions: Sendable, Equatable {
     public var contentType: String?
     /// `x-oss-forbid-overwrite: true`: 409 FileAlreadyExists when the key exists.
     public var forbidOverwrite: Bool
+    /// `x-oss-storage-class` (`Standard`, `IA`, `Archive`, `ColdArchive`, `DeepColdArchive`); nil:
+    /// the header is not sent (the bucket's class).
+    public var storageClass: String? = nil
 
-    public init(userMetadata: [String: String] = [:], contentType: String? = nil, forbidOverwrite: Bool = false) {
+    public init(userMetadata: [String: String] = [:], contentType: String? = nil, forbidOverwrite: Bool = false,
+                storageClass: String? = nil) {
         self.userMetadata = userMetadata; self.contentType = contentType; self.forbidOverwrite = forbidOverwrite
+        self.storageClass = storageClass
     }
 }
 
@@ -78,9 +83,22 @@ public protocol ObjectStore: Sendable {
     /// key holds another type, 409 `PositionNotEqualToLength` when `position` is not the current
     /// length. Returns the next append position (the new length).
     func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64
+
+    /// RestoreObject: starts a restore of an Archive, Cold Archive or Deep Cold Archive object
+    /// (`request` carries Days and the cold classes' Tier). Returns the HTTP status: 202 when a
+    /// restore starts, 200 when the object was already restored (its expiry moves out). 409
+    /// `RestoreAlreadyInProgress` while one runs; 400 `OperationNotSupported` for other classes.
+    @discardableResult
+    func restoreObject(_ key: String, request: RestoreRequest) async throws -> Int
 }
 
 extension ObjectStore {
+    /// Stores without archive classes have nothing to restore.
+    @discardableResult
+    public func restoreObject(_ key: String, request: RestoreRequest) async throws -> Int {
+        throw OSSError(httpStatus: 400, code: "OperationNotSupported", message: "This store has no archive classes")
+    }
+
     /// Stores that cannot append answer 501 NotImplemented (callers fall back to PutObject).
     public func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
         throw OSSError(httpStatus: 501, code: "NotImplemented", message: "AppendObject is not implemented by this store")

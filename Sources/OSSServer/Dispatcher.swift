@@ -32,6 +32,7 @@ struct Dispatcher: Sendable {
         case .abortMultipartUpload: return try await MultipartHandler(service: service).abort(request)
         case .listParts: return try await MultipartHandler(service: service).listParts(request)
         case .listMultipartUploads: return try await MultipartHandler(service: service).listUploads(request)
+        case .restoreObject: return try await RestoreObjectHandler(service: service).restore(request, body: body)
         case .unsupported:
             throw ServerError.notImplemented
         }

@@ -29,6 +29,7 @@ public enum OSSOperation: String, Sendable, CaseIterable {
     case abortMultipartUpload = "AbortMultipartUpload"
     case listParts = "ListParts"
     case listMultipartUploads = "ListMultipartUploads"
+    case restoreObject = "RestoreObject"
     /// Anything else (answered with 501 NotImplemented / 405).
     case unsupported = "Unsupported"
 }

@@ -53,6 +53,7 @@ enum Router {
             if r.has("uploads") { return .initiateMultipartUpload }
             if r.has("uploadId") { return .completeMultipartUpload }
             if r.has("append") { return .appendObject }
+            if r.has("restore") { return .restoreObject }
             return .unsupported
         default:
             return .unsupported

@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     public var bodyTimeoutSeconds: Int
     /// Strict modes modelling production OSS, each off by default.
     public var strictness = Strictness()
+    /// Seconds a RestoreObject takes before an Archive, Cold Archive or Deep Cold Archive object
+    /// becomes readable (`--restore-delay`; default 60, about what OSS takes for Archive).
+    public var restoreDelaySeconds: Double = 60
 
     /// Creates a configuration.
     public init(root: String, host: String = "127.0.0.1", port: Int = 0, accessKeyId: String, accessKeySecret: String,

@@ -67,6 +67,10 @@ struct ServerCommand: AsyncParsableCommand {
             help: ArgumentHelp("Run the server's clock SECONDS ahead of the host's (negative: behind), for Date and RequestTimeTooSkewed.", valueName: "SECONDS"))
     var clockSkew: Double = 0
 
+    @Option(name: .customLong("restore-delay"),
+            help: "Seconds a RestoreObject takes before an Archive, ColdArchive or DeepColdArchive object can be read.")
+    var restoreDelay: Double = 60
+
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
@@ -82,6 +86,7 @@ struct ServerCommand: AsyncParsableCommand {
             throw ValidationError("--partial-delete-faults and --qps-limit-storm must not be negative.")
         }
         guard parsedCNAMEs != nil else { throw ValidationError("--cname must be HOST=BUCKET, e.g. files.localhost=test.") }
+        guard restoreDelay >= 0, restoreDelay.isFinite else { throw ValidationError("--restore-delay must not be negative.") }
         guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
         guard check || credentials != nil else {
             throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
@@ -133,6 +138,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.strictness.partialDeleteFaults = partialDeleteFaults
         configuration.strictness.qpsLimitStormSeconds = qpsLimitStorm
         configuration.strictness.clockSkewSeconds = clockSkew
+        configuration.restoreDelaySeconds = restoreDelay
         try await OSSServer(configuration: configuration).run { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))

@@ -101,7 +101,8 @@ enum Backend {
             multipartThreshold: settings.multipartThreshold, partSize: settings.partSize,
             maxPrefetchBytes: settings.maxPrefetchBytes, stagingDirectory: settings.stagingDirectory,
             mountPoint: mountPoint)
-        configuration.statListedEntries = settings.statListedEntries
+        configuration.listingOnly = settings.listingOnly
+        configuration.restoreOnOpen = settings.restoreOnOpen
         return configuration
     }
 }

@@ -88,8 +88,10 @@ enum MountOptionParser {
             s.partSize = try size(name, try required())
             guard s.partSize >= 100 << 10 else { throw MountSettingsError("part_size must be at least 100K") }
         case "max_prefetch": s.maxPrefetchBytes = try size(name, try required())
-        case "stat_listed": try flag(); s.statListedEntries = true
+        case "stat_listed": try flag(); s.listingOnly = false
+        case "listing_only": try flag(); s.listingOnly = true
         case "direct_io": try flag(); s.directIOAlways = true
+        case "restore_on_open": try flag(); s.restoreOnOpen = true
         default:
             if try ConnectionSettings.apply(name, value, to: &s.connection) { return true }
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"

@@ -1,7 +1,15 @@
+import Foundation
+import OSSFileSystem
+
 /// The MOUNT OPTIONS section of `--help`, grouped, with defaults (lines under 80 columns, so
 /// ArgumentParser does not re-wrap them). man/ossfuse.1 documents the same options: a mount test
 /// compares the two lists.
 enum MountOptionsHelp {
+    /// The file system's defaults, stated once (`MountConfiguration.defaults`).
+    private static let d = MountConfiguration.defaults
+    private static func seconds(_ value: Double) -> String { String(format: "%g", value) }
+    private static func mib(_ bytes: Int64) -> String { "\(bytes >> 20)M" }
+
     static let text = """
     MOUNT OPTIONS (-o opt[,opt...], repeatable; default in brackets):
      Endpoint and credentials
@@ -26,31 +34,38 @@ enum MountOptionsHelp {
                             metadata service
       ecs_metadata_url=URL  metadata service [http://100.100.100.200]
      Caching and consistency
-      attr_timeout=SECS     trust attributes, names, link texts [60]
-      negative_timeout=SECS trust "no such file" [5]
-      stat_listed           HEAD every listed entry, so listings show stored
-                            modes, owners, mtimes, legacy links [off: no
-                            request per entry, defaults until looked up]
+      attr_timeout=SECS     trust attributes, names, link texts [\(seconds(d.attributeTimeout))]
+      negative_timeout=SECS trust "no such file" [\(seconds(d.negativeTimeout))]
+      listing_only          listed entries show default modes, owners and
+                            Last-Modified: one HEAD less per entry; not with
+                            allow_other [off: stored attributes everywhere]
+      stat_listed           stored attributes for listed entries [on]
      Ownership and access
       uid=N  gid=N          owner of files without a stored one [mounting user]
-      umask=OCTAL           removed from default permissions [022]
+      umask=OCTAL           removed from default permissions [\(String(format: "%03o", d.umask))]
       allow_other           let other users in (root or user_allow_other)
       ro                    read-only: changes fail with EROFS
       nosymfollow           the kernel does not follow symlinks (root)
      Performance
-      parallelism=N         parallel OSS requests [16]
+      parallelism=N         parallel OSS requests [\(d.parallelism)]
       max_background=N      requests the kernel keeps in flight [64]
-      multipart_threshold=SIZE  multipart upload from this size [32M]
-      part_size=SIZE        multipart part size, >= 100K [16M]
-      max_prefetch=SIZE     read-ahead memory per open file [256M]
+      multipart_threshold=SIZE  multipart upload from this size [\(mib(d.multipartThreshold))]
+      part_size=SIZE        multipart part size, >= 100K [\(mib(d.partSize))]
+      max_prefetch=SIZE     read-ahead memory per open file [\(mib(d.maxPrefetchBytes))]
       direct_io             reads bypass the page cache too: faster one-pass
                             reads, no caching, no shared mmap [off: only
                             write-only opens bypass it]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
+     Archive data
+      restore_on_open       opening an unrestored Archive/ColdArchive/
+                            DeepColdArchive file starts its restore (1 day)
+                            and fails with ENODATA [off: reads fail with
+                            ENODATA; setfattr -n user.oss.restore -v DAYS]
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]
                             (info: mount, unmount, hidden keys, renames,
-                            upload failures; -d adds every OSS request)
+                            upload failures, unrestored Archive reads;
+                            -d adds every OSS request)
      Accepted and ignored (mount(8), fstab)
       rw dev nodev suid nosuid exec noexec auto noauto user nouser users
       owner group _netdev nofail defaults async sync dirsync atime noatime

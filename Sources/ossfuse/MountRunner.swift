@@ -48,7 +48,7 @@ struct MountRunner {
     private var fuseOptions: FUSEMountOptions {
         FUSEMountOptions(fileSystemName: "ossfuse:\(settings.bucket)", readOnly: settings.readOnly,
                          allowOther: settings.allowOther, noSymFollow: settings.noSymFollow,
-                         negativeTimeout: settings.negativeTimeout, maxBackground: settings.maxBackground,
+                         maxBackground: settings.maxBackground,
                          maxThreads: max(settings.parallelism, 8),
                          directIO: settings.directIOAlways ? .always : .writeOnly)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import OSSFileSystem
 
 /// Everything a mount needs, from the command line: the parsed `-o` options with their defaults.
 struct MountSettings: Sendable, Equatable {
@@ -17,27 +18,37 @@ struct MountSettings: Sendable, Equatable {
     var region: String?
     var signatureV1 = false
     var passwdFile: String?
-    var attributeTimeout: Double = 60
-    var negativeTimeout: Double = 5
+    var attributeTimeout = MountConfiguration.defaults.attributeTimeout
+    var negativeTimeout = MountConfiguration.defaults.negativeTimeout
     var allowOther = false
     var uid: UInt32 = getuid()
     var gid: UInt32 = getgid()
-    var umask: UInt32 = 0o022
+    var umask = MountConfiguration.defaults.umask
     var readOnly = false
     var noSymFollow = false
     var maxBackground = 64
-    var parallelism = 16
+    var parallelism = MountConfiguration.defaults.parallelism
     var logFile: String?
     var stagingDirectory = ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp"
-    var multipartThreshold: Int64 = 32 << 20
-    var partSize: Int64 = 16 << 20
-    var maxPrefetchBytes: Int64 = 256 << 20
-    /// `stat_listed`: one HEAD per listed entry, so listings show stored modes, owners, mtimes.
-    var statListedEntries = false
+    var multipartThreshold = MountConfiguration.defaults.multipartThreshold
+    var partSize = MountConfiguration.defaults.partSize
+    var maxPrefetchBytes = MountConfiguration.defaults.maxPrefetchBytes
+    /// `listing_only`: listed entries show default modes and owners, one HEAD less each (see
+    /// `MountConfiguration.listingOnly`); `stat_listed`, the default, turns it off.
+    var listingOnly = false
+    /// `restore_on_open`: see `MountConfiguration.restoreOnOpen`.
+    var restoreOnOpen = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
     /// Temporary credentials, addressing, HTTPS trust (`ConnectionSettings`).
     var connection = ConnectionSettings()
+
+    /// Options that are each valid but refused together, in one sentence.
+    func checkCombinations() throws(MountSettingsError) {
+        if listingOnly && allowOther {
+            throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
+        }
+    }
 
     /// Splits `BUCKET[:/PREFIX]` into the bucket and a normalised key prefix.
     static func parseSource(_ source: String) throws(MountSettingsError) -> (bucket: String, prefix: String) {

@@ -48,6 +48,7 @@ struct OSSFuseCommand: ParsableCommand {
         let settings = try settings()
         let absoluteMountPoint: String
         do throws(MountSettingsError) {
+            try settings.checkCombinations()
             absoluteMountPoint = try MountPointCheck.validate(settings.mountPoint)
             // Refuse a world-readable passwd file (and other credential mistakes) before forking.
             try settings.connection.validate(passwdFile: settings.passwdFile)

@@ -14,8 +14,7 @@ class MountTestCase: XCTestCase {
 
     /// Server options of this class (e.g. a fault rate).
     var serverFaultRate: Double { 0 }
-
-    /// Further `ossfuse-server` arguments of this class (strict modes such as `--clock-skew`).
+    /// More `ossfuse-server` arguments of this class (e.g. `--restore-delay`, `--clock-skew`).
     var serverArguments: [String] { [] }
 
     override func setUpWithError() throws {

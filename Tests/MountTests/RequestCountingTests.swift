@@ -5,13 +5,14 @@ import XCTest
 
 /// What the mount asks the server, counted by the server's stats endpoint.
 final class RequestCountingTests: MountTestCase {
+    /// `listing_only` (opt-in since exact attributes became the default): no HEAD per listed entry.
     func testLsLongOfADirectoryMakesNoHeadPerEntryAndARepeatMakesNoRequest() async throws {
         let client = try server.client()
         for i in 0..<40 {
             try await client.putObject("dir/file\(i)", body: .bytes(Data("x\(i)".utf8)), options: WriteOptions())
         }
         try await client.putSymlink("dir/link", target: "dir/file1", options: WriteOptions())
-        let m = try mount(options: ["attr_timeout=600"])
+        let m = try mount(options: ["attr_timeout=600", "listing_only"])
         try sh(m, "stat . > /dev/null")
         let before = try server.stats()
         let listing = try sh(m, "ls -l dir")
@@ -37,9 +38,9 @@ final class RequestCountingTests: MountTestCase {
         XCTAssertTrue(try eventually { try reader.run("test -d g").succeeded }, "reader never saw the new directory")
     }
 
-    /// The default pays no HEAD per listed entry and shows stored attributes once an entry is
-    /// looked up by name; `stat_listed` pays one HEAD per entry and shows them in the listing.
-    func testStoredModesInListingsOnlyWithStatListedAtOneHeadPerEntry() throws {
+    /// `listing_only` pays no HEAD per listed entry and shows stored attributes once an entry is
+    /// looked up by name; the default pays one HEAD per entry and shows them in the listing.
+    func testStoredModesInListingsAtOneHeadPerEntryUnlessListingOnly() throws {
         let writer = try mount()
         try sh(writer, """
             mkdir dir && for i in 1 2 3 4 5; do printf $i > dir/f$i; done && chmod 640 dir/f1 && chmod 600 dir/f2 \
@@ -48,23 +49,23 @@ final class RequestCountingTests: MountTestCase {
         writer.unmount()
         let listing = "ls -l --time-style=+%s dir | awk 'NR > 1 {print $1, $6, $7}'"
 
-        let plain = try mount(options: ["attr_timeout=600"])
+        let plain = try mount(options: ["attr_timeout=600", "listing_only"])
         try sh(plain, "stat . > /dev/null")
         var before = try server.stats()
         let defaultListing = try sh(plain, listing)
         var heads = try server.stats()["HeadObject", default: 0] - before["HeadObject", default: 0]
-        XCTAssertLessThanOrEqual(heads, 2, "a default listing of 5 entries made \(heads) HeadObject requests")
-        // Documented default: listed entries show 0644 & ~umask until looked up by name.
+        XCTAssertLessThanOrEqual(heads, 2, "a listing_only listing of 5 entries made \(heads) HeadObject requests")
+        // Documented for listing_only: listed entries show 0644 & ~umask until looked up by name.
         XCTAssertEqual(defaultListing.split(separator: "\n").first.map { String($0.prefix(11)) }, "-rw-r--r-- ", defaultListing)
         plain.unmount()
 
-        let statListed = try mount(options: ["attr_timeout=600", "stat_listed"])
+        let statListed = try mount(options: ["attr_timeout=600"])
         try sh(statListed, "stat . > /dev/null")
         before = try server.stats()
         let exactListing = try sh(statListed, listing)
         heads = try server.stats()["HeadObject", default: 0] - before["HeadObject", default: 0]
-        XCTAssertGreaterThanOrEqual(heads, 5, "stat_listed must HEAD every listed entry")
-        XCTAssertLessThanOrEqual(heads, 7, "stat_listed made \(heads) HeadObject requests for 5 entries")
+        XCTAssertGreaterThanOrEqual(heads, 5, "the default must HEAD every listed entry")
+        XCTAssertLessThanOrEqual(heads, 7, "the default made \(heads) HeadObject requests for 5 entries")
         let lines = exactListing.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.count, 5, exactListing)
         XCTAssertTrue(lines[0].hasPrefix("-rw-r----- ") && lines[0].hasSuffix(" f1"), exactListing)

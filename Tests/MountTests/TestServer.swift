@@ -12,10 +12,9 @@ final class TestServer: @unchecked Sendable {
     private init(process: ServerProcess) { self.process = process }
 
     /// Starts a fresh server; `faultRate` > 0 makes it answer that share of requests with faults.
-    /// `arguments` go to the server's command line too (strict modes).
     static func start(faultRate: Double = 0, arguments: [String] = []) throws -> TestServer {
-        let rate = faultRate > 0 ? ["--fault-rate", String(faultRate)] : []
-        return TestServer(process: try ServerProcess(buckets: ["test"], arguments: rate + arguments))
+        let faults = faultRate > 0 ? ["--fault-rate", String(faultRate)] : []
+        return TestServer(process: try ServerProcess(buckets: ["test"], arguments: faults + arguments))
     }
 
     var endpoint: URL { process.endpoint }

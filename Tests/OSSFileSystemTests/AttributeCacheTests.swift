@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 @Suite struct AttributeCacheTests {
-    static let file = NodeStat(kind: .file, size: 1, mtime: Date(timeIntervalSince1970: 0))
+    static let file = NodeStat(kind: .file, size: 1, mtime: Timestamp(seconds: 0), etag: nil, userMetadata: nil)
 
     @Test func entriesExpireAfterTheirTimeouts() {
         let cache = AttributeCache(attributeTimeout: 10, negativeTimeout: 2)

@@ -5,11 +5,11 @@ import Testing
 
 /// What the caches save: request counts per operation, over every backend.
 @Suite struct CacheContractTests {
-    /// `ls -l` of a directory with N files and M links: one listing and M GetSymlink, no HEAD;
-    /// again within the TTL: nothing at all.
+    /// Listing-only mode: `ls -l` of a directory with N files and M links: one listing and M
+    /// GetSymlink, no HEAD; again within the TTL: nothing at all.
     @Test(arguments: Backend.allCases, [true, false])
     func listingFillsTheAttributeCache(_ backend: Backend, plus: Bool) async throws {
-        let h = try await Harness(backend)
+        let h = try await Harness(backend, configuration: Harness.listingOnlyConfiguration)
         for i in 0..<5 { try await h.raw.putObject("dir/f\(i)", body: .bytes(Data(count: i)), options: WriteOptions()) }
         for i in 0..<3 { try await h.raw.putSymlink("dir/l\(i)", target: "dir/f\(i)", options: WriteOptions()) }
         try await h.raw.putObject("dir/sub/x", body: .bytes(Data()), options: WriteOptions())
@@ -138,6 +138,44 @@ import Testing
         #expect(h.store.requests(.listObjects) == 1, "a page fetched before a local change is not used")
     }
 
+    /// By default (exact attributes): `ls -l` of N files, M links and a directory costs one listing,
+    /// M GetSymlink and one HEAD per file and directory (for their stored mode, owner and times);
+    /// within the TTL nothing; after it, the listing and the HEADs again (a chmod by another writer
+    /// keeps the ETag, so the old metadata cannot be trusted), while link texts are kept.
+    @Test(arguments: Backend.allCases, [true, false])
+    func anExactListingHeadsEachEntryOnceAndThenNothing(_ backend: Backend, plus: Bool) async throws {
+        let h = try await Harness(backend)
+        let privateMode = String(UInt32(S_IFREG) | 0o600)
+        for i in 0..<5 {
+            try await h.raw.putObject("dir/f\(i)", body: .bytes(Data(count: i)),
+                                      options: WriteOptions(userMetadata: ["mode": privateMode, "uid": "7"]))
+        }
+        for i in 0..<3 { try await h.raw.putSymlink("dir/l\(i)", target: "dir/f\(i)", options: WriteOptions()) }
+        try await h.raw.putObject("dir/sub/x", body: .bytes(Data()), options: WriteOptions())
+        _ = try await h.ino("dir")
+        h.store.reset()
+        let entries = try await h.entries("dir", plus: plus)
+        for entry in entries where entry.name.hasPrefix("f") {
+            let dir = try await h.ino("dir")
+            let attributes = try await h.fs.lookup(parent: dir, name: entry.name).attributes
+            #expect(attributes.mode == UInt32(S_IFREG) | 0o600)
+            #expect(attributes.uid == 7)
+            if let reply = entry.entry { #expect(reply.attributes == attributes) }
+        }
+        #expect(h.store.requests(.listObjects) == 0, "the lookup's probe page served: \(h.store.summary)")
+        #expect(h.store.requests(.getSymlink) == 3)
+        #expect(h.store.requests(.headObject) == 6, "5 files and the marker of sub: \(h.store.summary)")
+        h.store.reset()
+        _ = try await h.entries("dir", plus: plus)
+        #expect(h.store.total == 0, "\(h.store.summary)")
+        h.clock.advance(h.configuration.attributeTimeout + 1)
+        _ = try await h.ino("dir")
+        h.store.reset()
+        _ = try await h.entries("dir", plus: plus)
+        #expect(h.store.requests(.headObject) == 6, "\(h.store.summary)")
+        #expect(h.store.requests(.getSymlink) == 0, "\(h.store.summary)")
+    }
+
     /// A directory that exists only as a key prefix is dated like a lookup dates it (the mount
     /// time), not 1970, whether a listing or a lookup saw it first.
     @Test(arguments: Backend.allCases)
@@ -146,7 +184,7 @@ import Testing
         try await h.raw.putObject("top/implicit/x", body: .bytes(Data()), options: WriteOptions())
         let listed = try await h.entries("top", plus: true)
         let attributes = try #require(listed.first { $0.name == "implicit" }?.entry?.attributes)
-        #expect(attributes.mtime > Date(timeIntervalSince1970: 86_400 * 365))
+        #expect(attributes.mtime > Timestamp(seconds: 86_400 * 365))
         #expect(attributes.mtime == (try await h.lstat("top")).mtime)
     }
 }

@@ -46,8 +46,17 @@ final class Harness: Sendable {
     let server: ServerProcess?
 
     static let root: InodeNumber = 1
+    /// Who creates and writes through the harness: the mounting user of `defaultConfiguration`
+    /// (new objects store their creator as owner).
+    static let mountUser = RequestContext(uid: 1000, gid: 1000)
     static let defaultConfiguration = MountConfiguration(attributeTimeout: 60, negativeTimeout: 5, uid: 1000, gid: 1000,
                                                          parallelism: 4, stagingDirectory: NSTemporaryDirectory())
+    /// The listing-only mode (`-o listing_only`), for the tests of what it saves.
+    static var listingOnlyConfiguration: MountConfiguration {
+        var configuration = defaultConfiguration
+        configuration.listingOnly = true
+        return configuration
+    }
 
     init(_ backend: Backend, configuration: MountConfiguration = Harness.defaultConfiguration) async throws {
         self.backend = backend
@@ -101,10 +110,10 @@ final class Harness: Sendable {
         var handle: HandleNumber = 0, ino: InodeNumber = 0
         do throws(FSError) {
             ino = try await fs.lookup(parent: parent, name: name).attributes.ino
-            handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+            handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: Self.mountUser).handle
         } catch where error.errno == ENOENT {
             let created = try await fs.create(parent: parent, name: name, mode: UInt32(S_IFREG) | mode,
-                                              flags: O_WRONLY | O_CREAT, context: RequestContext())
+                                              flags: O_WRONLY | O_CREAT, context: Self.mountUser)
             ino = created.0.attributes.ino
             handle = created.handle
         }
@@ -137,13 +146,13 @@ final class Harness: Sendable {
     @discardableResult
     func mkdir(_ path: String, mode: UInt32 = 0o755) async throws(FSError) -> EntryReply {
         let (parent, name) = try await parent(path)
-        return try await fs.mkdir(parent: parent, name: name, mode: mode, context: RequestContext())
+        return try await fs.mkdir(parent: parent, name: name, mode: mode, context: Self.mountUser)
     }
 
     @discardableResult
     func ln(_ text: String, _ path: String) async throws(FSError) -> EntryReply {
         let (parent, name) = try await parent(path)
-        return try await fs.symlink(parent: parent, name: name, target: text, context: RequestContext())
+        return try await fs.symlink(parent: parent, name: name, target: text, context: Self.mountUser)
     }
 
     func readlink(_ path: String, on fs: OSSFileSystem? = nil) async throws(FSError) -> String {

@@ -6,9 +6,9 @@ import Testing
 /// A burst of lookups in one directory lists it once; a directory made or listed here answers
 /// new names without requests.
 @Suite struct LookupBurstTests {
-    @Test(arguments: Backend.allCases)
-    func statOfManyUnlistedFilesCostsAboutOneListing(_ backend: Backend) async throws {
-        let h = try await Harness(backend)
+    @Test(arguments: Backend.allCases, [true, false])
+    func statOfManyUnlistedFilesCostsAboutOneListing(_ backend: Backend, listingOnly: Bool) async throws {
+        let h = try await Harness(backend, configuration: listingOnly ? Harness.listingOnlyConfiguration : Harness.defaultConfiguration)
         let names = (0..<1000).map { String(format: "f%04d", $0) }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for chunk in stride(from: 0, to: names.count, by: 100) {
@@ -26,10 +26,12 @@ import Testing
             let reply = try await h.fs.lookup(parent: dir, name: name)
             #expect(reply.attributes.size == 5)
         }
-        // Two isolated lookups (HEAD + probe each), then one listing of one page answers the rest.
+        // Two isolated lookups (HEAD + probe each), then one listing of one page answers the rest:
+        // in the listing-only mode entirely, else each found name still costs its HEAD (its stored
+        // attributes) but no probe listing.
         #expect(h.store.requests(.listObjects) == 2 + 1, "\(h.store.summary)")
-        #expect(h.store.requests(.headObject) == 2, "\(h.store.summary)")
-        #expect(h.store.total == 5, "\(h.store.summary)")
+        #expect(h.store.requests(.headObject) == (listingOnly ? 2 : 1000), "\(h.store.summary)")
+        #expect(h.store.total == (listingOnly ? 5 : 1003), "\(h.store.summary)")
 
         // The listing is complete: a missing name is answered without a request while it is fresh.
         h.store.reset()
@@ -66,14 +68,18 @@ import Testing
 
     /// Over 10 pages: the burst listing is cut short; names beyond it are still found, and a
     /// missing name is never answered from the incomplete listing.
-    @Test func aLongDirectoryGetsAnIncompleteListingThatOnlyAnswersPositively() async throws {
-        let h = try await Harness(.memory)
+    @Test(arguments: [true, false])
+    func aLongDirectoryGetsAnIncompleteListingThatOnlyAnswersPositively(listingOnly: Bool) async throws {
+        let h = try await Harness(.memory, configuration: listingOnly ? Harness.listingOnlyConfiguration : Harness.defaultConfiguration)
         for i in 0..<10_050 { try await h.raw.putObject(String(format: "huge/f%05d", i), body: .bytes(Data()), options: WriteOptions()) }
         let dir = try await h.ino("huge")
         for name in ["f00001", "f00002", "f00003"] { _ = try await h.fs.lookup(parent: dir, name: name) }
         h.store.reset()
         _ = try await h.fs.lookup(parent: dir, name: "f09000")
-        #expect(h.store.total == 0)
+        // Found in the listing; the stored attributes cost one HEAD unless the mount is listing-only.
+        #expect(h.store.total == (listingOnly ? 0 : 1), "\(h.store.summary)")
+        #expect(h.store.requests(.listObjects) == 0)
+        h.store.reset()
         _ = try await h.fs.lookup(parent: dir, name: "f10040")
         #expect(h.store.requests(.headObject) == 1)
         #expect(await errnoOf { _ = try await h.fs.lookup(parent: dir, name: "f99999") } == ENOENT)
@@ -81,9 +87,9 @@ import Testing
         #expect(try await h.ls("huge").count == 10_050)
     }
 
-    @Test(arguments: Backend.allCases)
-    func concurrentLookupsShareTheBurstListing(_ backend: Backend) async throws {
-        let h = try await Harness(backend)
+    @Test(arguments: Backend.allCases, [true, false])
+    func concurrentLookupsShareTheBurstListing(_ backend: Backend, listingOnly: Bool) async throws {
+        let h = try await Harness(backend, configuration: listingOnly ? Harness.listingOnlyConfiguration : Harness.defaultConfiguration)
         for i in 0..<200 { try await h.raw.putObject("c/f\(i)", body: .bytes(Data()), options: WriteOptions()) }
         let dir = try await h.ino("c")
         h.store.reset()
@@ -92,7 +98,9 @@ import Testing
             try await group.waitForAll()
         }
         // The lookups in flight before the listing started are bounded by the threshold plus
-        // those racing it; far fewer than one pair per name.
-        #expect(h.store.total < 40, "\(h.store.summary)")
+        // those racing it; far fewer than one pair per name. By default each found name then costs
+        // its one HEAD (its stored attributes), never a probe listing.
+        #expect(h.store.requests(.listObjects) < 20, "\(h.store.summary)")
+        #expect(h.store.total < (listingOnly ? 40 : 200 + 40), "\(h.store.summary)")
     }
 }

@@ -4,6 +4,17 @@ import XCTest
 
 /// Object/bucket name rules, percent-encoding and date formats.
 final class NamesAndEncodingTests: XCTestCase {
+    /// HTTP white space is trimmed as Foundation trims `.whitespaces` for such text (the signing
+    /// vectors depend on it), and only that: non-ASCII spaces inside or around a value stay.
+    func testHTTPWhitespaceTrimmingMatchesFoundationOnHeaderText() {
+        for text in ["", " ", "\t \t", "a", " a ", "\ta b\t", "  x-oss-meta-a : v  ", "é ü", " 中文 "] {
+            XCTAssertEqual(text.trimmingHTTPWhitespace(), text.trimmingCharacters(in: .whitespaces), "'\(text)'")
+            XCTAssertEqual(text[...].trimmingHTTPWhitespace(), text.trimmingCharacters(in: .whitespaces), "'\(text)'")
+        }
+        XCTAssertEqual(" v\r\n".trimmingHTTPWhitespaceAndNewlines(), "v")
+        XCTAssertEqual("\u{00A0}v\u{00A0}".trimmingHTTPWhitespace(), "\u{00A0}v\u{00A0}")
+    }
+
     func testObjectNameRules() {
         XCTAssertTrue(ObjectName.isValid("a"))
         XCTAssertTrue(ObjectName.isValid("dir/中文 file+%.txt"))

@@ -27,7 +27,7 @@ ak="LTAIconf$RANDOM$RANDOM"
 sk="secret$RANDOM$RANDOM$RANDOM"
 token="sts-token-$RANDOM"
 "$server" --root "$root/data" --listen 127.0.0.1:0 --access-key-id "$ak" --access-key-secret "$sk" \
-    --bucket conf --sts-token "$token" --body-timeout 3 >"$out" 2>"$root/server.err" &
+    --bucket conf --sts-token "$token" --body-timeout 3 --restore-delay 1 >"$out" 2>"$root/server.err" &
 pid=$!
 cleanup() {
     kill "$pid" 2>/dev/null || true

@@ -14,6 +14,7 @@ import test_ranges  # noqa: F401
 import test_multipart  # noqa: F401
 import test_copy_append  # noqa: F401
 import test_errors  # noqa: F401
+import test_restore  # noqa: F401
 
 if __name__ == "__main__":
     failures = harness.run(harness.Env(), sys.argv[1:] or None)

@@ -57,14 +57,14 @@ public enum RequestAuthorization: Sendable, Equatable {
 
     /// Parses an `Authorization` header value (V1 or V4; fields in any order, optional spaces).
     public static func parseHeader(_ value: String) throws -> RequestAuthorization {
-        let v = value.trimmingCharacters(in: .whitespaces)
+        let v = value.trimmingHTTPWhitespace()
         if v.hasPrefix(SignerV4.algorithm + " ") {
             var cred: V4Credential?, sig: String?, additional: [String] = []
             for field in v.dropFirst(SignerV4.algorithm.count + 1).split(separator: ",") {
-                let f = field.trimmingCharacters(in: .whitespaces)
+                let f = field.trimmingHTTPWhitespace()
                 guard let eq = f.firstIndex(of: "=") else { throw ParseError("malformed V4 Authorization field") }
-                let name = f[..<eq].trimmingCharacters(in: .whitespaces)
-                let val = f[f.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+                let name = f[..<eq].trimmingHTTPWhitespace()
+                let val = f[f.index(after: eq)...].trimmingHTTPWhitespace()
                 switch name {
                 case "Credential":
                     guard let c = V4Credential(parsing: val) else { throw ParseError("malformed V4 Credential") }
@@ -78,7 +78,7 @@ public enum RequestAuthorization: Sendable, Equatable {
             return .v4Header(credential: cred, additionalHeaders: additional, signature: sig)
         }
         if v.hasPrefix("OSS ") {
-            let rest = v.dropFirst(4).trimmingCharacters(in: .whitespaces)
+            let rest = v.dropFirst(4).trimmingHTTPWhitespace()
             guard let colon = rest.lastIndex(of: ":") else { throw ParseError("malformed V1 Authorization") }
             let ak = String(rest[..<colon]), sig = String(rest[rest.index(after: colon)...])
             guard !ak.isEmpty, !sig.isEmpty else { throw ParseError("malformed V1 Authorization") }

@@ -40,7 +40,7 @@ public struct SigningRequest: Sendable {
     func canonicalHeaderMap() -> [String: String] {
         var map: [String: String] = [:]
         for (n, v) in headers {
-            let k = n.lowercased(), t = v.trimmingCharacters(in: .whitespaces)
+            let k = n.lowercased(), t = v.trimmingHTTPWhitespace()
             map[k] = map[k].map { $0 + "," + t } ?? t
         }
         return map

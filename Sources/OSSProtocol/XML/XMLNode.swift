@@ -22,15 +22,15 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
     /// Text of the first child named `name`, nil when absent.
     public func string(_ name: String) -> String? { child(name)?.text }
     /// Integer text of child `name`.
-    public func int(_ name: String) -> Int? { string(name).flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+    public func int(_ name: String) -> Int? { string(name).flatMap { Int($0.trimmingHTTPWhitespace()) } }
     /// 64-bit integer text of child `name`.
-    public func int64(_ name: String) -> Int64? { string(name).flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) } }
+    public func int64(_ name: String) -> Int64? { string(name).flatMap { Int64($0.trimmingHTTPWhitespace()) } }
     /// `true`/`false` text of child `name` (case-insensitive).
     public func bool(_ name: String) -> Bool? {
-        string(name).map { $0.trimmingCharacters(in: .whitespaces).lowercased() == "true" }
+        string(name).map { $0.trimmingHTTPWhitespace().lowercased() == "true" }
     }
     /// ISO-8601 text of child `name`.
-    public func date(_ name: String) -> Date? { string(name).flatMap { HTTPDate.parseISO8601($0.trimmingCharacters(in: .whitespaces)) } }
+    public func date(_ name: String) -> Date? { string(name).flatMap { HTTPDate.parseISO8601($0.trimmingHTTPWhitespace()) } }
 
     /// Parses a document; throws `XMLDocumentError` when it is not well-formed XML.
     public static func parse(_ data: Data) throws -> XMLNode {
@@ -54,13 +54,18 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
     /// type declaration (`<!ATTLIST`, `<!NOTATION`, unparsed entities; also entity bombs and external
     /// entities) and a processing instruction without data (`<?xml?>`, `<?pi?>`).
     private static func unsupportedConstruct(_ bytes: [UInt8]) -> String? {
-        if bytes.firstRange(of: Array("<!DOCTYPE".utf8)) != nil { return "document type declarations are not accepted" }
+        // One pass over the bytes (Foundation's generic `firstRange(of:)` on [UInt8] cost as much
+        // as parsing a listing page).
+        let doctype = Array("<!DOCTYPE".utf8)
         var i = 0
-        while let start = bytes[i...].firstRange(of: [0x3C, 0x3F])?.lowerBound {   // "<?"
-            var j = start + 2
+        while i + 1 < bytes.count {
+            guard bytes[i] == 0x3C else { i += 1; continue }   // "<"
+            if bytes[i + 1] == 0x21, bytes[i...].starts(with: doctype) { return "document type declarations are not accepted" }
+            guard bytes[i + 1] == 0x3F else { i += 1; continue }   // "<?"
+            var j = i + 2
             while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, 0x3F].contains(bytes[j]) { j += 1 }
             if j + 1 < bytes.count, bytes[j] == 0x3F, bytes[j + 1] == 0x3E { return "processing instruction without data" }
-            i = j
+            i += 2
         }
         return nil
     }

@@ -22,8 +22,10 @@ struct GetObjectHandler: Sendable {
             let content = opened.content
             let lastModified = ObjectResponseHeaders.lastModified(meta: opened.meta, content: content)
             try Preconditions.check({ request.header($0) }, etag: content.etag, lastModified: lastModified)
+            let restore = try await service.restoreHeaders(for: content, reading: !isHead)
             let range = try RangeSpec.resolve(rangeHeader, size: content.size, standard: standard)
             var headers = ObjectResponseHeaders.build(meta: opened.meta, content: content)
+            headers += restore
             ObjectResponseHeaders.applyOverrides(&headers, request: request)
             let slice = range ?? 0...(max(content.size, 1) - 1)
             let length = content.size == 0 ? 0 : slice.upperBound - slice.lowerBound + 1

@@ -17,6 +17,7 @@ final class MetadataIndex {
         try connection.execute("PRAGMA synchronous=NORMAL")
         try connection.execute("PRAGMA foreign_keys=OFF")
         try connection.execute(Self.schema)
+        try connection.execute(Self.restoreSchema)
         // Stores made before multi-file objects existed: add the column (fails harmlessly if present).
         try? connection.execute("ALTER TABLE objects ADD COLUMN segments TEXT")
     }

@@ -3,6 +3,9 @@ import Dispatch
 import Foundation
 import OSSFileSystem
 
+/// Tells the kernel to drop what it cached where the file system changed it outside a reply: an
+/// inode's attributes (`invalidateAttributes`), and link texts.
+///
 /// Keeps the kernel's symlink cache (FUSE_CAP_CACHE_SYMLINKS) from outliving the file system's
 /// own freshness rules.
 ///
@@ -15,7 +18,7 @@ import OSSFileSystem
 ///
 /// Notifications go through a serial dispatch queue, never a Swift pool thread: the kernel may
 /// block the writing thread on a page lock until some other request is answered.
-final class SymlinkCacheInvalidator: @unchecked Sendable {
+final class KernelCacheInvalidator: @unchecked Sendable {
     // @unchecked: `known` is guarded by `lock`; `session` is set before the loop starts and
     // cleared (after draining `queue`) only after it ended.
     private let lock = NSLock()
@@ -37,6 +40,15 @@ final class SymlinkCacheInvalidator: @unchecked Sendable {
         queue.async {
             guard let session = self.session else { return }
             _ = fuse_lowlevel_notify_inval_inode(session, ino, 0, 0)
+        }
+    }
+
+    /// The attributes of `ino` changed in a way no reply told the kernel (a write clearing
+    /// setuid): it asks again at the next stat. Its page cache stays.
+    func invalidateAttributes(_ ino: UInt64) {
+        queue.async {
+            guard let session = self.session else { return }
+            _ = fuse_lowlevel_notify_inval_inode(session, ino, -1, 0)
         }
     }
 

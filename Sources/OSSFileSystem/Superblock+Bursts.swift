@@ -1,6 +1,6 @@
 import Foundation
 
-extension OSSFileSystem {
+extension Superblock {
     /// For a lookup the caches cannot answer: counts the miss in its directory and, from the
     /// `LookupBursts.threshold`-th miss within the attribute TTL, lists the directory once (at most
     /// `LookupBursts.maxPages` pages) and answers from that listing; lookups arriving meanwhile wait
@@ -36,7 +36,7 @@ extension OSSFileSystem {
         let cache = self.cache
         let generation = cache.generation
         guard let (entries, marker, complete) = try? await listing.fetch(directory, maxPages: LookupBursts.maxPages,
-                                                                          previous: { cache.stale($0) }) else { return }
+                                                                          previous: { [self] in previousStat($0) }) else { return }
         cache.storeListing(directory, entries: entries, now: now, ifGeneration: generation, complete: complete)
         if marker { cache.noteMarker(directory) }
     }

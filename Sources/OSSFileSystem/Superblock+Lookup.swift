@@ -1,72 +1,9 @@
 import Foundation
 import OSSProtocol
 
-extension OSSFileSystem {
-    /// The stat of `path` from the cache, or from the store; ENOENT when nothing is there.
-    func stat(_ path: String) async throws(FSError) -> NodeStat {
-        if path.isEmpty { return rootStat() }
-        if let local = unstoredStat(path) { return local }
-        switch cache.lookup(path, now: clock()) {
-        case .hit(let stat): return stat
-        case .absent: throw FSError(ENOENT)
-        case .unknown:
-            // A lookup joining one in flight for the same name is not a new miss.
-            if inflight.withLock({ $0[path] == nil }), let listed = try await answerFromBurstListing(path) { return listed }
-            return try await refresh(path, shared: true)
-        }
-    }
-
-    /// Asks the store about `path` and caches the answer, unless a local change happened meanwhile.
-    /// `shared`: concurrent callers for one path wait for one request pair.
-    func refresh(_ path: String, shared: Bool) async throws(FSError) -> NodeStat {
-        let now = clock()
-        let generation = cache.generation
-        let fetched = try await mappingErrors { shared ? try await sharedFetch(path) : try await fetchStat(path) }
-        guard let fetched else {
-            cache.storeAbsent(path, now: now, ifGeneration: generation)
-            throw FSError(ENOENT)
-        }
-        cache.store(path, fetched, now: now, ifGeneration: generation)
-        return fetched
-    }
-
-    private func sharedFetch(_ path: String) async throws -> NodeStat? {
-        let task = inflight.withLock { tasks in
-            if let running = tasks[path] { return running }
-            let task = Task { try await self.fetchStat(path) }
-            tasks[path] = task
-            return task
-        }
-        defer { inflight.withLock { if $0[path] == task { $0[path] = nil } } }
-        return try await task.value
-    }
-
-    /// A file created here whose object is not stored yet (see `create`): the store knows nothing.
-    func unstoredStat(_ path: String) -> NodeStat? {
-        guard let ino = inodes.inode(of: path), let file = handles.unstored(ino) else { return nil }
-        var stat = file.stat
-        if let live = handles.liveSize(of: ino) { stat.size = live }
-        return stat
-    }
-
-    /// The stat of `path` if it is known to exist, without asking the store.
-    func cachedStat(_ path: String) -> NodeStat? {
-        if case .hit(let stat) = cache.lookup(path, now: clock()) { return stat }
-        return nil
-    }
-
-    /// The stat of `path` with its user metadata: a HEAD when only a listing has been seen (or, with
-    /// `facts`, when the ETag or storage class of a locally written object are not known).
-    func fullStat(_ path: String, facts: Bool = false) async throws(FSError) -> NodeStat {
-        let stat = try await stat(path)
-        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker) { return stat }
-        let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
-        if stat.userMetadata != nil && !missingFacts { return stat }
-        return try await refresh(path, shared: false)
-    }
-
-    func rootStat() -> NodeStat { .directory(mtime: mountTime) }
-
+/// How the metadata layer asks the store what a path is, and recognises what an object is (file,
+/// special file, directory, native or legacy link) from the answer.
+extension Superblock {
     /// Asks the store what `path` is: HeadObject on the key and a one-key listing of `path/`, sent
     /// concurrently. A HEAD saying Symlink, SymlinkTargetNotExist or InvalidTargetType means a link;
     /// NoSuchKey is the only "no such object". A bucket with both `a` and `a/` shows the file.
@@ -100,14 +37,14 @@ extension OSSFileSystem {
         guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
         probePages.keep(probe, for: path, time: started.time, generation: started.generation)
         guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
-            return .directory(mtime: mountTime)
+            return .directory(mtime: mountTime, metadata: [:])
         }
         // A marker `d/` sorts first under its prefix: its metadata carries the directory's mode.
         do {
             let marker = try await store.headObject(dirPrefix)
-            return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+            return .directory(mtime: Timestamp(marker.lastModified), marker: true, metadata: marker.userMetadata, etag: marker.etag)
         } catch where ErrnoMapping.isNoSuchKey(error) {
-            return .directory(mtime: mountTime)
+            return .directory(mtime: mountTime, metadata: [:])
         }
     }
 
@@ -115,7 +52,7 @@ extension OSSFileSystem {
     /// legacy link) or of the directory's marker. Keeps the listing's view when the HEAD finds nothing.
     func listedEntryStat(_ path: String, kind: NodeKind) async throws -> NodeStat? {
         switch kind {
-        case .file:
+        case .file, .special:
             do {
                 let metadata = try await store.headObject(keys.objectKey(path))
                 return try await objectStat(path, metadata)
@@ -125,7 +62,7 @@ extension OSSFileSystem {
         case .directory:
             do {
                 let marker = try await store.headObject(keys.directoryPrefix(path))
-                return .directory(mtime: marker.lastModified, marker: true, metadata: marker.userMetadata, etag: marker.etag)
+                return .directory(mtime: Timestamp(marker.lastModified), marker: true, metadata: marker.userMetadata, etag: marker.etag)
             } catch where ErrnoMapping.isNoSuchKey(error) {
                 return nil
             }
@@ -144,13 +81,18 @@ extension OSSFileSystem {
         }
     }
 
-    /// A regular object's stat: a file, or a legacy link when its mode metadata says S_IFLNK.
+    /// A regular object's stat: a file, a FIFO/socket/device node when its mode metadata says so
+    /// (as ossfs 1.x and s3fs store them), or a legacy link when it says S_IFLNK.
     func objectStat(_ path: String, _ metadata: ObjectMetadata) async throws -> NodeStat {
-        var stat = NodeStat(kind: .file, size: metadata.contentLength,
-                            mtime: PosixMetadata.mtime(metadata.userMetadata) ?? metadata.lastModified,
+        var stat = NodeStat(kind: .file, size: metadata.contentLength, mtime: Timestamp(metadata.lastModified),
                             etag: metadata.etag, userMetadata: metadata.userMetadata,
                             storageClass: metadata.storageClass, objectType: metadata.type,
                             contentType: metadata.contentType)
+        if PosixMetadata.specialType(metadata.userMetadata) != nil {
+            stat.kind = .special
+            stat.size = 0
+            return stat
+        }
         guard PosixMetadata.isLegacyLink(metadata.userMetadata), metadata.contentLength <= SymlinkTarget.maxTextBytes else {
             return stat
         }
