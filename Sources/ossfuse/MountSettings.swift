@@ -14,7 +14,7 @@ struct MountSettings: Sendable, Equatable {
     var debug = false
 
     var endpoint = MountSettings.defaultEndpoint
-    /// nil: the client derives it from an `oss-REGION.aliyuncs.com` endpoint, else "cn-hangzhou".
+    /// nil: the client derives it from an `oss-REGION.aliyuncs.com` endpoint; other hosts need it.
     var region: String?
     var signatureV1 = false
     var passwdFile: String?
