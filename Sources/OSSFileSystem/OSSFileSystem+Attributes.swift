@@ -79,12 +79,19 @@ extension OSSFileSystem {
             switch stat.kind {
             case .file, .special:
                 let key = keys.objectKey(path)
-                try await store.copyObject(from: key, to: key,
-                                           replacing: WriteOptions(userMetadata: metadata, contentType: stat.contentType))
+                let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
+                if stat.objectType == .appendable {
+                    stat.etag = try await rewriteObject(from: key, size: stat.size, baseETag: nil, to: key, options: options)
+                    stat.objectType = .normal
+                } else {
+                    try await store.copyObject(from: key, to: key, replacing: options)
+                }
             case .symlink:
                 let key = keys.objectKey(path)
                 if let target = stat.linkTargetKey {
                     try await store.putSymlink(key, target: target, options: WriteOptions(userMetadata: metadata))
+                } else if stat.objectType == .appendable, let text = stat.linkText {
+                    stat.objectType = try await writeLegacyLink(path, text: text, metadata: metadata, replacing: true)
                 } else {
                     try await store.copyObject(from: key, to: key, replacing: WriteOptions(userMetadata: metadata))
                 }
@@ -120,15 +127,11 @@ extension OSSFileSystem {
         let metadata = PosixMetadata.touched(stat.userMetadata ?? [:], at: now)
         let key = keys.objectKey(path)
         let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
-        let store = self.store, configuration = self.configuration, oldSize = stat.size
         stat.etag = try await mappingErrors {
-            if size == 0 { return try await store.putObject(key, body: .bytes(Data()), options: options) }
-            let staged = try StagedFile(store: store, key: key, configuration: configuration, initialSize: oldSize,
-                                        loadExisting: true, baseETag: stat.versionETag)
-            defer { staged.discard() }
-            try await staged.truncate(to: size)
-            return try await staged.upload(options: options)
+            try await rewriteObject(from: key, size: stat.size, baseETag: stat.versionETag, to: key,
+                                    truncatingTo: size, options: options)
         }
+        stat.objectType = .normal
         stat.size = size
         stat.userMetadata = metadata
         stat.applyTimes(metadata)

@@ -43,9 +43,9 @@ extension OSSFileSystem {
     static let maxKeptLegacyBytes = 2048
 
     /// Copies the object at `from` to `to` (replacing it), with `replacing` as its new metadata
-    /// when given. CopyObject, except for an appendable object, which OSS does not copy to another
-    /// key: a legacy link is written again, any other appendable object is read and put (as a
-    /// Normal object).
+    /// when given. CopyObject, except for an appendable object, which OSS does not copy: a legacy
+    /// link is written again, any other appendable object is streamed through a staging file (see
+    /// `rewriteObject`) and becomes a Normal object.
     func copyKey(from: String, to: String, objectType: ObjectType?, replacing: WriteOptions? = nil) async throws {
         let source = keys.objectKey(from), destination = keys.objectKey(to)
         guard objectType == .appendable else {
@@ -58,8 +58,8 @@ extension OSSFileSystem {
             try await rewriteLink(stat, from: from, to: to)
             return
         }
-        let data = try await store.getObject(source, range: nil)
-        try await store.putObject(destination, body: .bytes(data),
-                                  options: replacing ?? WriteOptions(userMetadata: metadata.userMetadata, contentType: metadata.contentType))
+        _ = try await rewriteObject(from: source, size: metadata.contentLength, baseETag: nil, to: destination,
+                                    options: replacing ?? WriteOptions(userMetadata: metadata.userMetadata,
+                                                                       contentType: metadata.contentType))
     }
 }

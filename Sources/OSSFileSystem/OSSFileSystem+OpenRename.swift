@@ -42,15 +42,7 @@ extension OSSFileSystem {
                     }
                     let copy = try StagedFile(store: store, key: key, configuration: configuration,
                                               initialSize: 0, loadExisting: false)
-                    var offset: Int64 = 0
-                    let size = old.size
-                    while offset < size {
-                        let chunk = try await old.read(offset: offset, size: 8 << 20)
-                        if chunk.isEmpty { break }
-                        _ = try await copy.write(offset: offset, data: chunk)
-                        offset += Int64(chunk.count)
-                    }
-                    try await copy.truncate(to: size)
+                    try await copy.copyContent(of: old)
                     return copy
                 }
                 staged.enableBackgroundUpload(options: options)

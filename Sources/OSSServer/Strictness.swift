@@ -23,6 +23,11 @@ public struct Strictness: Sendable {
     /// `--clock-skew SECONDS`: the server's clock runs this far ahead (negative: behind) of the host's,
     /// for its `Date` header and the 15-minute check (`RequestTimeTooSkewed`).
     public var clockSkewSeconds: Double = 0
+    /// `--refuse-appendable-copy`: CopyObject of an appendable source is refused onto its own key
+    /// too (by default only onto another key): "The CopyObject operation cannot be performed on
+    /// appendable objects" (OSS AppendObject page), while the CopyObject page says it of versioned
+    /// buckets only. Which one real OSS does to a same-key copy is unconfirmed.
+    public var refuseAppendableCopy = false
     /// All off.
     public init() {}
 }

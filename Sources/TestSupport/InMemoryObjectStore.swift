@@ -130,7 +130,9 @@ public actor InMemoryObjectStore: ObjectStore {
         try begin(.copyObject)
         try validate(key: destination)
         guard var object = objects[source] else { throw Self.noSuchKey(source) }
-        if object.type == .appendable && source != destination {
+        // As strict as OSS's AppendObject page (and `ossfuse-server --refuse-appendable-copy`): no
+        // copy of an appendable object at all, not even onto its own key.
+        if object.type == .appendable {
             throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "The source object is appendable and cannot be copied.")
         }
         if source != destination { try checkOverwrite(destination, metadata?.forbidOverwrite ?? false) }

@@ -55,6 +55,10 @@ struct ServerCommand: AsyncParsableCommand {
           help: "Refuse V4 signatures whose scope names another region than --region (400 InvalidArgument).")
     var checkRegion = false
 
+    @Flag(name: .customLong("refuse-appendable-copy"),
+          help: "Refuse CopyObject of an appendable object onto its own key too (400 InvalidArgument), as the AppendObject page of OSS says.")
+    var refuseAppendableCopy = false
+
     @Option(name: .customLong("partial-delete-faults"),
             help: ArgumentHelp("The first N DeleteMultipleObjects requests delete only the first half of their keys.", valueName: "N"))
     var partialDeleteFaults: Int = 0
@@ -136,6 +140,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.strictness.publicEndpointForbidden = publicEndpointForbidden
         configuration.strictness.checkRegion = checkRegion
         configuration.strictness.partialDeleteFaults = partialDeleteFaults
+        configuration.strictness.refuseAppendableCopy = refuseAppendableCopy
         configuration.strictness.qpsLimitStormSeconds = qpsLimitStorm
         configuration.strictness.clockSkewSeconds = clockSkew
         configuration.restoreDelaySeconds = restoreDelay

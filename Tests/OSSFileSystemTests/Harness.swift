@@ -65,7 +65,9 @@ final class Harness: Sendable {
             raw = InMemoryObjectStore()
             server = nil
         case .server:
-            let server = try ServerProcess(buckets: ["fs-test"])
+            // As strict as OSS where the local server can be: the file system must never copy an
+            // appendable object (chmod and rename of one rewrite it instead).
+            let server = try ServerProcess(buckets: ["fs-test"], arguments: ["--refuse-appendable-copy"])
             let credentials = Credentials(accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret)
             raw = try OSSClient(configuration: ClientConfiguration(endpoint: server.endpoint, bucket: "fs-test", credentials: credentials))
             self.server = server

@@ -225,6 +225,36 @@ import Testing
         #expect(listed.first?.ino == first.serial, "d_ino is st_ino")
     }
 
+    /// OSS does not copy appendable objects, not even onto themselves: chmod, touch and rename of
+    /// one (a log written with AppendObject, or a legacy link ossfuse wrote) rewrite it instead, and
+    /// the content and the new attributes both arrive. The server runs with
+    /// `--refuse-appendable-copy`, so a copy would fail these.
+    @Test(arguments: Backend.allCases)
+    func appendableObjectsAreRewrittenNotCopied(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let body = Data((0..<100_000).map { UInt8($0 % 251) })
+        _ = try await h.raw.appendObject("log", position: 0, body: .bytes(body), options: WriteOptions())
+        try await h.ln("/etc/hostname", "legacy")
+        #expect(try await h.raw.headObject("legacy").type == .appendable)
+        let mtime = Timestamp(seconds: 1_600_000_000, nanoseconds: 7)
+        _ = try await h.setattr("log", AttributeChanges(mode: 0o600, mtime: mtime))
+        _ = try await h.setattr("legacy", AttributeChanges(uid: 7, mtime: mtime))
+        let other = h.remount()
+        let log = try await h.lstat("log", on: other)
+        #expect(log.mode == UInt32(S_IFREG) | 0o600)
+        #expect(log.mtime == mtime)
+        #expect(try await h.read("log", on: other) == body)
+        let legacy = try await h.lstat("legacy", on: other)
+        #expect((legacy.uid, legacy.mtime) == (7, mtime))
+        #expect(try await h.readlink("legacy", on: other) == "/etc/hostname")
+        #expect(try await h.raw.headObject("legacy").type == .appendable, "still listed as a link candidate")
+        try await h.raw.deleteObject("log")
+        _ = try await h.raw.appendObject("log2", position: 0, body: .bytes(body), options: WriteOptions())
+        try await h.mv("log2", "moved")
+        #expect(try await h.read("moved", on: h.remount()) == body)
+        #expect(await errnoOf { _ = try await h.raw.headObject("log2") } == -1)
+    }
+
     /// The same attributes with another node id (each mount hands out its own).
     static func withIno(_ attributes: FileAttributes, _ like: FileAttributes) -> FileAttributes {
         var attributes = attributes

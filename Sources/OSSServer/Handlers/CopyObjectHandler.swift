@@ -23,12 +23,13 @@ struct CopyObjectHandler: Sendable {
         let header: @Sendable (String) -> String? = { request.header($0) }
         let explicitACL = request.header("x-oss-object-acl") != nil
         let explicitClass = request.header("x-oss-storage-class") != nil
+        let refuseAppendable = service.configuration.strictness.refuseAppendableCopy
         let record = try await service.io {
             try storage.copyObject(sourceBucket: source.bucket, sourceKey: source.key, destinationBucket: bucket.name,
                                    destinationKey: key, forbidOverwrite: forbid && !sameKey) { src in
                 try AccessPolicy.requireRead(request, bucket: sourceBucket, objectACL: src.acl)
                 try Preconditions.check(header, prefix: "x-oss-copy-source-", etag: src.etag, lastModified: src.lastModified)
-                if src.type == .appendable && !sameKey {
+                if src.type == .appendable && (!sameKey || refuseAppendable) {
                     throw ServerError.invalidArgument("The source object is appendable and cannot be copied.", name: "x-oss-copy-source")
                 }
                 var record = src
