@@ -14,6 +14,7 @@ enum ResponseParsing {
                        nextAppendPosition: r.header("x-oss-next-append-position").flatMap { Int64($0) },
                        requestId: r.header("x-oss-request-id"))
         metadata.restore = RestoreStatus(header: r.header("x-oss-restore"))
+        for name in ContentHeaders.names { metadata.contentHeaders[name] = r.header(name.lowercased()) }
         return metadata
     }
 
@@ -37,6 +38,9 @@ enum ResponseParsing {
     static func writeHeaders(_ o: WriteOptions) throws -> [(name: String, value: String)] {
         var h: [(name: String, value: String)] = []
         if let ct = o.contentType { h.append(("Content-Type", try headerValue(ct, field: "Content-Type"))) }
+        for (name, value) in o.contentHeaders.sorted(by: { $0.key < $1.key }) where ContentHeaders.names.contains(name) {
+            h.append((name, try headerValue(value, field: name)))
+        }
         for (name, value) in o.userMetadata.sorted(by: { $0.key < $1.key }) {
             guard !name.isEmpty, name.utf8.allSatisfy({ isAlnum($0) || $0 == 0x2D }) else {
                 throw rejected("user metadata name '\(name)' may only hold letters, digits and '-'")
@@ -52,7 +56,7 @@ enum ResponseParsing {
         guard v.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) else {
             throw rejected("\(field) value must be printable ASCII (encode it first)")
         }
-        return v.trimmingCharacters(in: .whitespaces)
+        return v.trimmingHTTPWhitespace()
     }
 
     static func rejected(_ message: String) -> OSSError {

@@ -1,4 +1,5 @@
 import Foundation
+import OSSProtocol
 
 /// One open file: reads go through its prefetcher, or through its staged copy when it writes.
 struct FileHandle: Sendable {
@@ -10,11 +11,22 @@ struct FileHandle: Sendable {
     /// User metadata of the object when opened for writing, carried into the upload.
     var metadata: [String: String]
     var contentType: String?
+    /// The object's other content headers when opened, carried into the upload.
+    var contentHeaders: [String: String] = [:]
     /// Size when opened (for an unlinked file read through this handle).
     var openedSize: Int64 = 0
     /// Opened by a user other than root (nil for root): a write through it clears setuid/setgid,
     /// as on a local disk (`Permissions.withoutPrivileges`).
     var unprivilegedWriter: RequestContext?
+}
+
+extension FileHandle {
+    /// The options of an upload through this handle: `userMetadata` and the content headers of
+    /// the object it opened.
+    func writeOptions(_ userMetadata: [String: String], forbidOverwrite: Bool = false) -> WriteOptions {
+        WriteOptions(userMetadata: userMetadata, contentType: contentType, forbidOverwrite: forbidOverwrite,
+                     contentHeaders: contentHeaders)
+    }
 }
 
 /// Open file and directory handles, plus per-inode facts that outlive one handle: metadata changes

@@ -22,6 +22,9 @@ struct NodeStat: Sendable, Equatable {
     var storageClass: String?
     var objectType: ObjectType?
     var contentType: String?
+    /// Cache-Control, Content-Disposition, ... (`ContentHeaders.names`): carried into every
+    /// rewrite or metadata copy, which would otherwise drop them.
+    var contentHeaders: [String: String] = [:]
     /// Links: what readlink returns.
     var linkText: String?
     /// Native links: the raw OSS target key.
@@ -52,6 +55,12 @@ struct NodeStat: Sendable, Equatable {
     /// True for an entry known only from a listing, whose stored mode, owner and times are not
     /// known yet (native links carry theirs in the GetSymlink answer).
     var needsMetadata: Bool { userMetadata == nil && kind != .symlink }
+
+    /// Write options that keep this object's content headers, with `userMetadata`.
+    func writeOptions(_ userMetadata: [String: String], forbidOverwrite: Bool = false) -> WriteOptions {
+        WriteOptions(userMetadata: userMetadata, contentType: contentType, forbidOverwrite: forbidOverwrite,
+                     contentHeaders: contentHeaders)
+    }
 
     /// A legacy link (regular object with S_IFLNK in its mode metadata) or not.
     var isLegacyLink: Bool { kind == .symlink && linkTargetKey == nil }

@@ -79,7 +79,7 @@ extension OSSFileSystem {
             switch stat.kind {
             case .file, .special:
                 let key = keys.objectKey(path)
-                let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
+                let options = stat.writeOptions(metadata)
                 if stat.objectType == .appendable {
                     stat.etag = try await rewriteObject(from: key, size: stat.size, baseETag: nil, to: key, options: options)
                     stat.objectType = .normal
@@ -126,7 +126,7 @@ extension OSSFileSystem {
         }
         let metadata = PosixMetadata.touched(stat.userMetadata ?? [:], at: now)
         let key = keys.objectKey(path)
-        let options = WriteOptions(userMetadata: metadata, contentType: stat.contentType)
+        let options = stat.writeOptions(metadata)
         stat.etag = try await mappingErrors {
             try await rewriteObject(from: key, size: stat.size, baseETag: stat.versionETag, to: key,
                                     truncatingTo: size, options: options)

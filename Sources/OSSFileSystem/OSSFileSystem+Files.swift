@@ -27,7 +27,7 @@ extension OSSFileSystem {
                                     configuration: configuration)
         let handle = handles.add(FileHandle(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
                                             metadata: stat.userMetadata ?? [:], contentType: stat.contentType,
-                                            openedSize: stat.size))
+                                            contentHeaders: stat.contentHeaders, openedSize: stat.size))
         return (handle, keepCache)
     }
 
@@ -93,11 +93,11 @@ extension OSSFileSystem {
             try StagedFile(store: store, key: keys.objectKey(path), configuration: configuration,
                            initialSize: truncate ? 0 : stat.size, loadExisting: !truncate, baseETag: stat.versionETag)
         }
-        staged.enableBackgroundUpload(options: WriteOptions(userMetadata: metadata, contentType: stat.contentType,
-                                                            forbidOverwrite: forbidOverwrite))
+        staged.enableBackgroundUpload(options: stat.writeOptions(metadata, forbidOverwrite: forbidOverwrite))
         handles.contentChanged(ino)
         return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
                                       metadata: metadata, contentType: stat.contentType,
+                                      contentHeaders: stat.contentHeaders,
                                       unprivilegedWriter: context.uid == 0 ? nil : context))
     }
 
@@ -169,8 +169,7 @@ extension OSSFileSystem {
         let pending = handles.takePending(open.ino)
         metadata.merge(pending) { $1 }
         let unstored = handles.unstored(open.ino)
-        var options = WriteOptions(userMetadata: metadata, contentType: open.contentType,
-                                   forbidOverwrite: unstored?.exclusive ?? false)
+        var options = open.writeOptions(metadata, forbidOverwrite: unstored?.exclusive ?? false)
         // The content's time (the last write or truncate here) unless utimens set one after it;
         // except where parts already went up in the background with the options of the open: a
         // new time would send them all again, so that version's mtime is its Last-Modified.
@@ -202,8 +201,9 @@ extension OSSFileSystem {
         followReaders(of: open.ino, etag: etag, size: staged.size)
         logLargeUpload(open.path, size: staged.size, started: started)
         guard timesStored else { return superblock.invalidate(open.path) }  // the next stat reads Last-Modified
-        let stat = NodeStat(kind: .file, size: staged.size, mtime: now(), etag: etag,
+        var stat = NodeStat(kind: .file, size: staged.size, mtime: now(), etag: etag,
                             userMetadata: metadata, objectType: .normal, contentType: open.contentType)
+        stat.contentHeaders = open.contentHeaders
         noteCreated(open.path, stat, entryAdded: false)
     }
 

@@ -60,6 +60,7 @@ extension OSSFileSystem {
         }
         _ = try await rewriteObject(from: source, size: metadata.contentLength, baseETag: nil, to: destination,
                                     options: replacing ?? WriteOptions(userMetadata: metadata.userMetadata,
-                                                                       contentType: metadata.contentType))
+                                                                       contentType: metadata.contentType,
+                                                                       contentHeaders: metadata.contentHeaders))
     }
 }

@@ -33,7 +33,7 @@ extension OSSFileSystem {
             guard let path = inodes.path(of: ino) else { continue }
             for (number, open) in handles.numberedWriters(of: ino) where !open.path.utf8.elementsEqual(path.utf8) {
                 guard let old = open.staged else { continue }
-                let options = WriteOptions(userMetadata: open.metadata, contentType: open.contentType)
+                let options = open.writeOptions(open.metadata)
                 let key = keys.objectKey(path)
                 let staged = try await mappingErrors {
                     if !old.isDirty {

@@ -70,7 +70,7 @@ extension OSSFileSystem {
                 link.userMetadata = metadata ?? link.userMetadata
                 try await rewriteLink(link, from: from, to: to)
             } else {
-                let options = metadata.map { WriteOptions(userMetadata: $0, contentType: stat.contentType) }
+                let options = metadata.map { stat.writeOptions($0) }
                 try await copyKey(from: from, to: to, objectType: stat.objectType, replacing: options)
             }
             try await store.deleteObject(keys.objectKey(from))

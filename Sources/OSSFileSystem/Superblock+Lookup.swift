@@ -88,6 +88,7 @@ extension Superblock {
                             etag: metadata.etag, userMetadata: metadata.userMetadata,
                             storageClass: metadata.storageClass, objectType: metadata.type,
                             contentType: metadata.contentType)
+        stat.contentHeaders = metadata.contentHeaders
         if PosixMetadata.specialType(metadata.userMetadata) != nil {
             stat.kind = .special
             stat.size = 0

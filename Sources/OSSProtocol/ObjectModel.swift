@@ -71,6 +71,8 @@ public struct ObjectMetadata: Sendable, Equatable {
     public var requestId: String?
     /// `x-oss-restore` of an archive-class object (of a link's target through a link).
     public var restore: RestoreStatus = .frozen
+    /// Cache-Control, Content-Disposition, ... as stored (`ContentHeaders.names`).
+    public var contentHeaders: [String: String] = [:]
 
     public init(contentLength: Int64, etag: String, lastModified: Date, type: ObjectType = .normal,
                 contentType: String? = nil, storageClass: String = "Standard", crc64: UInt64? = nil,

@@ -23,12 +23,22 @@ public struct WriteOptions: Sendable, Equatable {
     /// `x-oss-storage-class` (`Standard`, `IA`, `Archive`, `ColdArchive`, `DeepColdArchive`); nil:
     /// the header is not sent (the bucket's class).
     public var storageClass: String? = nil
+    /// The other standard headers stored with the object (`ContentHeaders.names`), by canonical name.
+    public var contentHeaders: [String: String] = [:]
 
     public init(userMetadata: [String: String] = [:], contentType: String? = nil, forbidOverwrite: Bool = false,
-                storageClass: String? = nil) {
+                storageClass: String? = nil, contentHeaders: [String: String] = [:]) {
         self.userMetadata = userMetadata; self.contentType = contentType; self.forbidOverwrite = forbidOverwrite
-        self.storageClass = storageClass
+        self.storageClass = storageClass; self.contentHeaders = contentHeaders
     }
+}
+
+/// The standard headers besides Content-Type that OSS stores with an object and replays on GET and
+/// HEAD (PutObject and CopyObject pages). A metadata change copies the object onto itself with
+/// `x-oss-metadata-directive: REPLACE`, which replaces them too: they must be sent again.
+public enum ContentHeaders {
+    /// Canonical spellings.
+    public static let names = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"]
 }
 
 /// One completed part of a multipart upload.

@@ -29,6 +29,8 @@ public actor InMemoryObjectStore: ObjectStore {
         public var contentType: String?
         public var storageClass: String
         public var symlinkTarget: String?
+        /// Cache-Control, Content-Disposition, ... as written (`ContentHeaders.names`).
+        public var contentHeaders: [String: String] = [:]
     }
 
     private struct Upload {
@@ -72,10 +74,12 @@ public actor InMemoryObjectStore: ObjectStore {
     public func headObject(_ key: String) async throws -> ObjectMetadata {
         try begin(.headObject)
         let (object, target) = try follow(key)
-        return ObjectMetadata(contentLength: Int64(target.data.count), etag: target.etag,
-                              lastModified: max(object.lastModified, target.lastModified), type: object.type,
-                              contentType: object.contentType, storageClass: object.storageClass,
-                              userMetadata: object.userMetadata)
+        var metadata = ObjectMetadata(contentLength: Int64(target.data.count), etag: target.etag,
+                                      lastModified: max(object.lastModified, target.lastModified), type: object.type,
+                                      contentType: object.contentType, storageClass: object.storageClass,
+                                      userMetadata: object.userMetadata)
+        metadata.contentHeaders = object.contentHeaders
+        return metadata
     }
 
     public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
@@ -108,7 +112,8 @@ public actor InMemoryObjectStore: ObjectStore {
         try checkOverwrite(key, options.forbidOverwrite)
         let data = try read(body)
         let object = StoredObject(data: data, type: .normal, etag: Self.etag(data), lastModified: Self.now(),
-                                  userMetadata: metadata, contentType: options.contentType, storageClass: "Standard")
+                                  userMetadata: metadata, contentType: options.contentType, storageClass: "Standard",
+                                  contentHeaders: options.contentHeaders)
         objects[key] = object
         return object.etag
     }
@@ -139,6 +144,7 @@ public actor InMemoryObjectStore: ObjectStore {
         if let metadata {
             object.userMetadata = try validate(metadata: metadata.userMetadata)
             object.contentType = metadata.contentType
+            object.contentHeaders = metadata.contentHeaders
         }
         object.lastModified = Self.now()
         objects[destination] = object
@@ -251,7 +257,8 @@ public actor InMemoryObjectStore: ObjectStore {
         let etag = "\"" + Self.etag(data).dropFirst().dropLast() + "-\(parts.count)\""
         objects[key] = StoredObject(data: data, type: .multipart, etag: etag, lastModified: Self.now(),
                                     userMetadata: try validate(metadata: upload.options.userMetadata),
-                                    contentType: upload.options.contentType, storageClass: "Standard")
+                                    contentType: upload.options.contentType, storageClass: "Standard",
+                                    contentHeaders: upload.options.contentHeaders)
         uploads[uploadId] = nil
         return etag
     }

@@ -255,6 +255,25 @@ import Testing
         #expect(await errnoOf { _ = try await h.raw.headObject("log2") } == -1)
     }
 
+    /// chmod, touch, rename and an edit through the mount keep the object's Cache-Control,
+    /// Content-Disposition, ... (a copy with REPLACE, or a new version, would otherwise drop them).
+    @Test(arguments: Backend.allCases)
+    func contentHeadersSurviveMetadataChangesRenamesAndEdits(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        let headers = ["Cache-Control": "max-age=60", "Content-Disposition": "attachment; filename=\"r.csv\"",
+                       "Content-Encoding": "identity", "Content-Language": "en", "Expires": "Wed, 21 Oct 2037 07:28:00 GMT"]
+        _ = try await h.raw.putObject("f", body: .bytes(Data("a,b\n".utf8)),
+                                      options: WriteOptions(contentType: "text/csv", contentHeaders: headers))
+        _ = try await h.setattr("f", AttributeChanges(mode: 0o600, mtime: Timestamp(seconds: 1_000_000_000)))
+        #expect(try await h.raw.headObject("f").contentHeaders == headers)
+        try await h.mv("f", "g")
+        #expect(try await h.raw.headObject("g").contentHeaders == headers)
+        try await h.write("g", "c,d\n")
+        let stored = try await h.raw.headObject("g")
+        #expect(stored.contentHeaders == headers)
+        #expect(stored.contentType == "text/csv")
+    }
+
     /// The same attributes with another node id (each mount hands out its own).
     static func withIno(_ attributes: FileAttributes, _ like: FileAttributes) -> FileAttributes {
         var attributes = attributes

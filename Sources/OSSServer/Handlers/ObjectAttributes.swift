@@ -9,8 +9,7 @@ struct ObjectAttributes: Sendable {
     var storageClass = "Standard"
 
     /// Standard headers stored with an object and replayed on GET/HEAD, in canonical spelling.
-    static let standardHeaderNames = ["Content-Type", "Content-Disposition", "Content-Encoding", "Cache-Control",
-                                      "Expires", "Content-Language"]
+    static let standardHeaderNames = ["Content-Type"] + ContentHeaders.names
     static let storageClasses = ["Standard", "IA", "Archive", "ColdArchive", "DeepColdArchive"]
     /// Limit on the total size of user metadata names and values.
     static let maxMetadataBytes = 8 * 1024
