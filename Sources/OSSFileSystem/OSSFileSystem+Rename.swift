@@ -70,7 +70,12 @@ extension OSSFileSystem {
                 link.userMetadata = metadata ?? link.userMetadata
                 try await rewriteLink(link, from: from, to: to)
             } else {
-                let options = metadata.map { stat.writeOptions($0) }
+                // The copy keeps the object's storage class (without the header it gets the bucket's).
+                let options = metadata.map { metadata -> WriteOptions in
+                    var options = stat.writeOptions(metadata)
+                    options.storageClass = stat.storageClass
+                    return options
+                }
                 try await copyKey(from: from, to: to, objectType: stat.objectType, replacing: options)
             }
             try await store.deleteObject(keys.objectKey(from))

@@ -112,8 +112,8 @@ public actor InMemoryObjectStore: ObjectStore {
         try checkOverwrite(key, options.forbidOverwrite)
         let data = try read(body)
         let object = StoredObject(data: data, type: .normal, etag: Self.etag(data), lastModified: Self.now(),
-                                  userMetadata: metadata, contentType: options.contentType, storageClass: "Standard",
-                                  contentHeaders: options.contentHeaders)
+                                  userMetadata: metadata, contentType: options.contentType,
+                                  storageClass: options.storageClass ?? "Standard", contentHeaders: options.contentHeaders)
         objects[key] = object
         return object.etag
     }
@@ -145,6 +145,10 @@ public actor InMemoryObjectStore: ObjectStore {
             object.userMetadata = try validate(metadata: metadata.userMetadata)
             object.contentType = metadata.contentType
             object.contentHeaders = metadata.contentHeaders
+        }
+        // As the server: a copy to another key takes the class asked for, else the bucket's.
+        if source != destination || metadata?.storageClass != nil {
+            object.storageClass = metadata?.storageClass ?? "Standard"
         }
         object.lastModified = Self.now()
         objects[destination] = object

@@ -274,6 +274,16 @@ import Testing
         #expect(stored.contentType == "text/csv")
     }
 
+    /// A rename keeps the storage class (a copy without the header would take the bucket's).
+    @Test(arguments: Backend.allCases)
+    func renameKeepsTheStorageClass(_ backend: Backend) async throws {
+        let h = try await Harness(backend)
+        _ = try await h.raw.putObject("cold", body: .bytes(Data("x".utf8)), options: WriteOptions(storageClass: "IA"))
+        #expect(try await h.raw.headObject("cold").storageClass == "IA")
+        try await h.mv("cold", "moved")
+        #expect(try await h.raw.headObject("moved").storageClass == "IA")
+    }
+
     /// The same attributes with another node id (each mount hands out its own).
     static func withIno(_ attributes: FileAttributes, _ like: FileAttributes) -> FileAttributes {
         var attributes = attributes
