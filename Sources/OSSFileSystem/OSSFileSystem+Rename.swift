@@ -70,10 +70,13 @@ extension OSSFileSystem {
                 link.userMetadata = metadata ?? link.userMetadata
                 try await rewriteLink(link, from: from, to: to)
             } else {
-                // The copy keeps the object's storage class (without the header it gets the bucket's).
+                // The copy keeps a non-Standard storage class (without the header the class of the copy
+                // is not documented; S3 gives STANDARD). Standard objects send no header: CopyObject
+                // "without storage class conversion" within a bucket has no 5 GB limit, and whether
+                // naming the same class counts as a conversion is unconfirmed.
                 let options = metadata.map { metadata -> WriteOptions in
                     var options = stat.writeOptions(metadata)
-                    options.storageClass = stat.storageClass
+                    if let storageClass = stat.storageClass, storageClass != "Standard" { options.storageClass = storageClass }
                     return options
                 }
                 try await copyKey(from: from, to: to, objectType: stat.objectType, replacing: options)
