@@ -45,7 +45,8 @@ public final class FUSESession: @unchecked Sendable {
     }
 
     /// Creates the session, installs the signal handlers and mounts. After it returns the mount
-    /// is live: the kernel queues requests until `run()` serves them.
+    /// is live: the kernel queues requests until `run()` serves them. A `/dev/fd/N` mount point is
+    /// served as handed in (`HandedInDevice`): nothing is mounted here.
     public func mount() throws(FUSESessionError) {
         let options = dispatcher.options
         let arguments = FUSEArguments(["ossfuse", "-o", options.kernelOptionString])
@@ -72,6 +73,8 @@ public final class FUSESession: @unchecked Sendable {
         dispatcher.symlinkCache.attach(session)
         let kernelCache = dispatcher.symlinkCache
         dispatcher.fileSystem.setAttributeInvalidator { kernelCache.invalidateAttributes($0) }
+        // A handed-in /dev/fd/N has no path here: its mounter owns those settings.
+        if HandedInDevice.descriptor(mountPoint) != nil { return }
         ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {

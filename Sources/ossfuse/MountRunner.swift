@@ -25,8 +25,11 @@ struct MountRunner {
             let settings = self.settings
             try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
             let store = try Backend.makeStore(settings, credentials: credentials, log: log)
+            // A handed-in /dev/fd/N has no known path: absolute link texts are then taken as
+            // pointing outside the mount.
+            let linkRoot = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : ""
             let fileSystem = OSSFileSystem(store: store,
-                                           configuration: Backend.mountConfiguration(settings, mountPoint: mountPoint),
+                                           configuration: Backend.mountConfiguration(settings, mountPoint: linkRoot),
                                            logger: { log.info($0) })
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions)
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
@@ -39,7 +42,8 @@ struct MountRunner {
         }
         reporter.ready()
         if !settings.foreground { Daemonizer.detach(logFile: settings.logFile) }
-        log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
+        let place = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : "the FUSE device handed in as \(mountPoint)"
+        log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
         let status = session.run()
         log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
         return status < 0 ? 1 : 0

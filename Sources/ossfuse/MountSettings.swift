@@ -1,3 +1,4 @@
+import FUSEBinding
 import Foundation
 import OSSFileSystem
 
@@ -47,6 +48,9 @@ struct MountSettings: Sendable, Equatable {
     func checkCombinations() throws(MountSettingsError) {
         if listingOnly && allowOther {
             throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
+        }
+        if noSymFollow && HandedInDevice.descriptor(mountPoint) != nil {
+            throw MountSettingsError("nosymfollow cannot be applied to a handed-in \(mountPoint): the process that mounted it must pass MS_NOSYMFOLLOW")
         }
     }
 
