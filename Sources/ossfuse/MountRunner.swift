@@ -32,6 +32,7 @@ struct MountRunner {
                                            configuration: Backend.mountConfiguration(settings, mountPoint: linkRoot),
                                            logger: { log.info($0) })
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions)
+            session.stopTimeout = settings.stopTimeout
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
         } catch {
             // On the terminal (or to the waiting parent), and in the log: a boot-time fstab mount
@@ -46,6 +47,10 @@ struct MountRunner {
         log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
         let status = session.run()
         log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
+        if let stop = session.stopOutcome, !stop.isComplete {
+            log.error("stopped with unsaved writes lost (see the lines above)")
+            return 1
+        }
         return status < 0 ? 1 : 0
     }
 

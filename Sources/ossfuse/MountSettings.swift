@@ -5,6 +5,8 @@ import OSSFileSystem
 /// Everything a mount needs, from the command line: the parsed `-o` options with their defaults.
 struct MountSettings: Sendable, Equatable {
     static let defaultEndpoint = "https://oss-cn-hangzhou.aliyuncs.com"
+    /// Seconds a termination signal waits for open files to upload (`stop_timeout`).
+    static let defaultStopTimeout: Double = 30
 
     var bucket: String
     /// Key prefix of the mount root: "" or "dir/sub/".
@@ -41,6 +43,8 @@ struct MountSettings: Sendable, Equatable {
     var restoreOnOpen = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
+    /// `stop_timeout`: see `FUSESession.stopTimeout`.
+    var stopTimeout = MountSettings.defaultStopTimeout
     /// Temporary credentials, addressing, HTTPS trust (`ConnectionSettings`).
     var connection = ConnectionSettings()
 
