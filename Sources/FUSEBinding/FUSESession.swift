@@ -32,9 +32,11 @@ public final class FUSESession: @unchecked Sendable {
     /// How the mount stopped, when a termination signal stopped it (set once `run()` returned).
     public private(set) var stopOutcome: StopOutcome?
 
-    /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`.
-    public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions) {
-        self.dispatcher = FUSEDispatcher(fileSystem: fileSystem, options: options)
+    /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`. Every
+    /// answered request is counted in `metrics` when given.
+    public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions,
+                metrics: MountMetrics? = nil) {
+        self.dispatcher = FUSEDispatcher(fileSystem: fileSystem, options: options, metrics: metrics)
         self.mountPoint = mountPoint
     }
 

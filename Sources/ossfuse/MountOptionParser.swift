@@ -93,6 +93,7 @@ enum MountOptionParser {
         case "direct_io": try flag(); s.directIOAlways = true
         case "restore_on_open": try flag(); s.restoreOnOpen = true
         case "stop_timeout": s.stopTimeout = try seconds(name, try required())
+        case "metrics": s.metrics = try MetricsAddress(try required())
         default:
             if try ConnectionSettings.apply(name, value, to: &s.connection) { return true }
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"

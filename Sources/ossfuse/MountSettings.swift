@@ -43,6 +43,8 @@ struct MountSettings: Sendable, Equatable {
     var restoreOnOpen = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
+    /// `metrics=HOST:PORT`: where `/metrics` and `/health` are served; nil: nowhere.
+    var metrics: MetricsAddress?
     /// `stop_timeout`: see `FUSESession.stopTimeout`.
     var stopTimeout = MountSettings.defaultStopTimeout
     /// Temporary credentials, addressing, HTTPS trust (`ConnectionSettings`).
