@@ -88,13 +88,29 @@ final class GracefulStopMountTests: CommandMountTestCase {
     func testStopTimeoutEndsAStopWhoseUploadsCannotFinishAndExitsNonZero() throws {
         let process = try startMount(options: ["stop_timeout=1"])
         try holdOpen(["stuck.bin"], size: 4096)
-        server.stop()
+        // Every request is throttled: the upload keeps retrying (about a minute) past the deadline.
+        try server.process.startQpsLimitStorm(seconds: 600)
         kill(process.process.processIdentifier, SIGTERM)
         XCTAssertTrue(eventually(timeout: 120) { !process.process.isRunning }, "ossfuse kept running past stop_timeout")
         let result = process.result()
         XCTAssertEqual(result.status, 1, "unsaved writes were lost: the exit status must say so\n\(result)")
         XCTAssertFalse(MountTable.isFuseMount(mountPoint), "the mount outlived the process")
-        XCTAssertTrue(result.stderr.contains("stop_timeout (1 s) passed") || result.stderr.contains("stuck.bin was not uploaded"),
-                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("stop_timeout (1 s) passed: stopping without waiting for the uploads"), result.stderr)
+    }
+
+    func testASecondSigtermEndsAStopWhoseUploadsAreStillRetrying() throws {
+        let process = try startMount(options: ["stop_timeout=600"])
+        try holdOpen(["throttled.bin"], size: 4096)
+        // Every request is throttled: the upload keeps retrying (about a minute) after the signal.
+        try server.process.startQpsLimitStorm(seconds: 600)
+        kill(process.process.processIdentifier, SIGTERM)
+        XCTAssertTrue(eventually(timeout: 60) { process.stderrText.contains("SIGTERM: uploading open files") }, process.stderrText)
+        XCTAssertTrue(process.process.isRunning, "the first SIGTERM must wait for the upload: \(process.stderrText)")
+        kill(process.process.processIdentifier, SIGTERM)
+        XCTAssertTrue(eventually(timeout: 60) { !process.process.isRunning }, "a second SIGTERM did not end the stop")
+        let result = process.result()
+        XCTAssertEqual(result.status, 1, "unsaved writes were lost: the exit status must say so\n\(result)")
+        XCTAssertTrue(result.stderr.contains("SIGTERM again: stopping without waiting for the uploads"), result.stderr)
+        XCTAssertFalse(MountTable.isFuseMount(mountPoint), "the mount outlived the process")
     }
 }
