@@ -9,10 +9,13 @@ final class FUSEDispatcher: Sendable {
     let options: FUSEMountOptions
     let inFlight = InFlightRequests()
     let symlinkCache = KernelCacheInvalidator()
+    /// Where answered requests are counted (`-o metrics`), nil when nobody asks.
+    let metrics: MountMetrics?
 
-    init(fileSystem: any FileSystemOperations, options: FUSEMountOptions) {
+    init(fileSystem: any FileSystemOperations, options: FUSEMountOptions, metrics: MountMetrics? = nil) {
         self.fileSystem = fileSystem
         self.options = options
+        self.metrics = metrics
     }
 
     /// The dispatcher behind a request's session.

@@ -12,6 +12,9 @@ public enum FUSELog {
         destination.withLock { $0 = handler }
     }
 
+    /// A notable event that is not a fault (a stop requested by a signal, its outcome).
+    static func notice(_ message: String) { error(message) }
+
     static func error(_ message: String) {
         if let handler = destination.withLock({ $0 }) {
             handler(message)

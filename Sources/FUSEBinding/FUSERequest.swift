@@ -12,8 +12,18 @@ final class FUSERequest: @unchecked Sendable {
     // @unchecked: `fuse_req_t` may be answered from any thread; `answered` makes it exactly once.
     private let raw: fuse_req_t
     private let answered = Atomic<Bool>(false)
+    /// The callback that received the request (`#function`, e.g. `lookup(_:_:_:)`), for metrics.
+    private let operation: StaticString
+    private let metrics: MountMetrics?
+    private let started: UInt64
 
-    init(_ raw: fuse_req_t) { self.raw = raw }
+    /// Wraps `raw`; `operation` defaults to the name of the callback creating it.
+    init(_ raw: fuse_req_t, operation: StaticString = #function) {
+        self.raw = raw
+        self.operation = operation
+        self.metrics = FUSEDispatcher.of(raw).metrics
+        self.started = metrics == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+    }
 
     /// Caller identity, read from the request while it is still live.
     var context: RequestContext {
@@ -21,14 +31,19 @@ final class FUSERequest: @unchecked Sendable {
         return RequestContext(uid: ctx.pointee.uid, gid: ctx.pointee.gid, pid: ctx.pointee.pid)
     }
 
-    private func claim(_ what: StaticString) -> Bool {
+    private func claim(_ what: StaticString, errno: Int32 = 0) -> Bool {
         let (exchanged, _) = answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing)
         if !exchanged { FUSELog.error("request answered twice (\(what)); second reply dropped") }
+        if exchanged, let metrics {
+            let name = operation.description.prefix { $0 != "(" }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            metrics.recordOperation(String(name), errno: errno, seconds: seconds)
+        }
         return exchanged
     }
 
     func replyError(_ errno: Int32) {
-        guard claim("err") else { return }
+        guard claim("err", errno: errno) else { return }
         _ = fuse_reply_err(raw, errno)
     }
 
@@ -83,11 +98,13 @@ final class FUSERequest: @unchecked Sendable {
 
     func replyWrite(_ count: Int) {
         guard claim("write") else { return }
+        metrics?.recordBytes(written: count)
         _ = fuse_reply_write(raw, count)
     }
 
     func replyBuffer(_ data: Data) {
         guard claim("buf") else { return }
+        if operation.description.hasPrefix("read(") { metrics?.recordBytes(read: data.count) }
         _ = data.withUnsafeBytes { bytes in
             fuse_reply_buf(raw, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
         }
@@ -95,6 +112,7 @@ final class FUSERequest: @unchecked Sendable {
 
     func replyBuffer(_ bytes: UnsafeRawBufferPointer) {
         guard claim("buf") else { return }
+        if operation.description.hasPrefix("read(") { metrics?.recordBytes(read: bytes.count) }
         _ = fuse_reply_buf(raw, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
     }
 

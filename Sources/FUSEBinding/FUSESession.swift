@@ -25,15 +25,24 @@ public final class FUSESession: @unchecked Sendable {
     /// Seconds to wait at shutdown for replies (e.g. uploads on release) still in flight.
     public var shutdownGracePeriod: TimeInterval = 120
 
-    /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`.
-    public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions) {
-        self.dispatcher = FUSEDispatcher(fileSystem: fileSystem, options: options)
+    /// Seconds a termination signal waits for open files to upload before the loop ends anyway
+    /// (`-o stop_timeout`); a second signal ends it at once.
+    public var stopTimeout: TimeInterval = 30
+
+    /// How the mount stopped, when a termination signal stopped it (set once `run()` returned).
+    public private(set) var stopOutcome: StopOutcome?
+
+    /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`. Every
+    /// answered request is counted in `metrics` when given.
+    public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions,
+                metrics: MountMetrics? = nil) {
+        self.dispatcher = FUSEDispatcher(fileSystem: fileSystem, options: options, metrics: metrics)
         self.mountPoint = mountPoint
     }
 
-    /// Signals that end the mount. Block them in the process's first thread before any other
-    /// thread starts (every later thread inherits the mask); the loop thread unblocks them, so
-    /// libfuse's handlers run on the thread whose wait they must interrupt.
+    /// Signals that stop the mount (`GracefulStop`). Block them in the process's first thread
+    /// before any other thread starts (every later thread inherits the mask): one watcher thread
+    /// takes them with `sigtimedwait`.
     public static let terminationSignals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
     /// Blocks `terminationSignals` in the calling thread (and so in threads it starts later).
@@ -45,7 +54,8 @@ public final class FUSESession: @unchecked Sendable {
     }
 
     /// Creates the session, installs the signal handlers and mounts. After it returns the mount
-    /// is live: the kernel queues requests until `run()` serves them.
+    /// is live: the kernel queues requests until `run()` serves them. A `/dev/fd/N` mount point is
+    /// served as handed in (`HandedInDevice`): nothing is mounted here.
     public func mount() throws(FUSESessionError) {
         let options = dispatcher.options
         let arguments = FUSEArguments(["ossfuse", "-o", options.kernelOptionString])
@@ -58,12 +68,9 @@ public final class FUSESession: @unchecked Sendable {
             userdata.release()
             throw FUSESessionError("cannot create the FUSE session (bad mount options?)")
         }
-        if fuse_set_signal_handlers(session) != 0 {
-            fuse_session_destroy(session); userdata.release()
-            throw FUSESessionError("cannot install signal handlers")
-        }
+        GracefulStop.installHandlers()
         if fuse_session_mount(session, mountPoint) != 0 {
-            fuse_remove_signal_handlers(session); fuse_session_destroy(session); userdata.release()
+            fuse_session_destroy(session); userdata.release()
             throw FUSESessionError("cannot mount on \(mountPoint) (see the message above; is /dev/fuse usable?)")
         }
         self.session = session
@@ -72,6 +79,8 @@ public final class FUSESession: @unchecked Sendable {
         dispatcher.symlinkCache.attach(session)
         let kernelCache = dispatcher.symlinkCache
         dispatcher.fileSystem.setAttributeInvalidator { kernelCache.invalidateAttributes($0) }
+        // A handed-in /dev/fd/N has no path here: its mounter owns those settings.
+        if HandedInDevice.descriptor(mountPoint) != nil { return }
         ReadaheadTuning.apply(mountPoint: mountPoint, bytes: options.maxTransfer)
         if options.noSymFollow {
             do throws(FUSESessionError) { try BindRemount.applyNoSymFollow(mountPoint, readOnly: options.readOnly) } catch {
@@ -81,9 +90,11 @@ public final class FUSESession: @unchecked Sendable {
         }
     }
 
-    /// Serves requests until the mount ends (`fusermount3 -u`, SIGINT/SIGTERM, `exit()`), then
-    /// tears down. Blocks the calling thread. Returns 0 or the ending signal number for a normal
-    /// end, a negative errno when the loop failed.
+    /// Serves requests until the mount ends (`fusermount3 -u`, the handed-in device's parent
+    /// unmounting, a termination signal, `exit()`), then tears down. A termination signal first
+    /// uploads the open files (see `GracefulStop`, `stopOutcome`). Blocks the calling thread.
+    /// Returns 0 or the stopping signal number for a normal end, a negative errno when the loop
+    /// failed.
     @discardableResult
     public func run() -> Int32 {
         guard let session else { return -EINVAL }
@@ -91,23 +102,28 @@ public final class FUSESession: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         let maxThreads = UInt32(max(2, dispatcher.options.maxThreads))
         let sessionPointer = SessionPointer(session)
+        let stop = GracefulStop(fileSystem: dispatcher.fileSystem, session: sessionPointer, timeout: stopTimeout)
         let thread = Thread {
-            var set = sigset_t()
-            sigemptyset(&set)
-            for signal in FUSESession.terminationSignals { sigaddset(&set, signal) }
-            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            // Termination signals stay blocked here (the watcher takes them); only the wake
+            // signal, unblocked everywhere, interrupts this thread's wait.
+            stop.loopStarted()
             let config = fuse_loop_cfg_create()
             fuse_loop_cfg_set_max_threads(config, maxThreads)
             fuse_loop_cfg_set_clone_fd(config, 0)
             box.value = fuse_session_loop_mt(sessionPointer.raw, config)
+            stop.loopReturned()
             fuse_loop_cfg_destroy(config)
             done.signal()
         }
         thread.name = "fuse-loop"
         thread.stackSize = 1 << 20
         thread.start()
+        stop.startWatching()
         done.wait()
-        teardown()
+        stopOutcome = stop.outcome
+        // A stop cut short does not wait long for replies still in flight either.
+        teardown(gracePeriod: stop.wasForced ? 2 : shutdownGracePeriod)
+        if let stopOutcome, box.value >= 0 { return stopOutcome.signal }
         return box.value
     }
 
@@ -116,12 +132,11 @@ public final class FUSESession: @unchecked Sendable {
         if let session { fuse_session_exit(session) }
     }
 
-    private func teardown() {
+    private func teardown(gracePeriod: TimeInterval? = nil) {
         guard let session else { return }
-        let left = dispatcher.inFlight.waitUntilIdle(timeout: shutdownGracePeriod)
+        let left = dispatcher.inFlight.waitUntilIdle(timeout: gracePeriod ?? shutdownGracePeriod)
         if left > 0 { FUSELog.error("\(left) requests still unanswered at shutdown") }
         dispatcher.symlinkCache.detach()
-        fuse_remove_signal_handlers(session)
         fuse_session_unmount(session)
         fuse_session_destroy(session)
         self.session = nil
@@ -135,11 +150,4 @@ public final class FUSESession: @unchecked Sendable {
 private final class LoopResult: @unchecked Sendable {
     // @unchecked: written once by the loop thread before `done.signal()`, read after `wait()`.
     var value: Int32 = 0
-}
-
-/// The session pointer, moved into the loop thread's closure.
-private struct SessionPointer: @unchecked Sendable {
-    // @unchecked: libfuse's session is used by exactly one loop at a time.
-    let raw: OpaquePointer
-    init(_ raw: OpaquePointer) { self.raw = raw }
 }

@@ -20,7 +20,7 @@ enum LowLevelOperations {
         ops.rmdir = { FUSECallbacks.rmdir($0!, $1, $2) }
         ops.rename = { FUSECallbacks.rename($0!, $1, $2, $3, $4, $5) }
         // Hard links cannot be expressed in OSS: EPERM, as on file systems without them.
-        ops.link = { req, _, _, _ in FUSERequest(req!).replyError(EPERM) }
+        ops.link = { req, _, _, _ in FUSERequest(req!, operation: "link").replyError(EPERM) }
         ops.open = { FUSECallbacks.open($0!, $1, $2) }
         ops.create = { FUSECallbacks.create($0!, $1, $2, $3, $4) }
         ops.read = { FUSECallbacks.read($0!, $1, $2, $3, $4) }

@@ -146,6 +146,9 @@ public protocol FileSystemOperations: AnyObject, Sendable {
     func listxattr(_ ino: InodeNumber) async throws(FSError) -> [String]
     func setxattr(_ ino: InodeNumber, name: String, value: Data, flags: Int32) async throws(FSError)
     func removexattr(_ ino: InodeNumber, name: String) async throws(FSError)
+    /// Uploads every open file holding unsaved writes (a stop while files are open); failures are
+    /// logged per file and counted, never thrown.
+    func flushAll() async -> FlushReport
 }
 
 /// Mount-wide settings that the file system and the binding share (from `-o` options). Their

@@ -139,6 +139,12 @@ final class HandleTable: Sendable {
         state.withLock { s in s.files.filter { $0.value.ino == ino && $0.value.staged != nil }.map { ($0.key, $0.value) } }
     }
 
+    /// Every writing handle holding unsaved writes, of every inode.
+    func dirtyWriters() -> [FileHandle] {
+        // `isDirty` takes the staged file's lock: asked outside this table's.
+        state.withLock { s in s.files.values.filter { $0.staged != nil } }.filter { $0.staged?.isDirty == true }
+    }
+
     /// Every inode with a writing handle open.
     func inodesWithWriters() -> Set<InodeNumber> {
         state.withLock { s in Set(s.files.values.filter { $0.staged != nil }.map(\.ino)) }

@@ -1,3 +1,4 @@
+import FUSEBinding
 import Foundation
 import OSSClient
 import OSSFileSystem
@@ -8,8 +9,9 @@ enum Backend {
     /// `quickCheck`: for the pre-mount check: an unreachable endpoint fails fast (no retry), dropped
     /// answers and 503/429 are retried up to 4 times.
     /// One debug line per request goes to `log` when it logs debug lines (`-d`).
+    /// Every request attempt is counted in `metrics` when given.
     static func makeStore(_ settings: MountSettings, credentials: any CredentialsProvider, log: LogSink,
-                          quickCheck: Bool = false) throws(MountSettingsError) -> OSSClient {
+                          quickCheck: Bool = false, metrics: MountMetrics? = nil) throws(MountSettingsError) -> OSSClient {
         guard let endpoint = URL(string: settings.endpoint) else {
             throw MountSettingsError("url '\(settings.endpoint)' is not a valid URL")
         }
@@ -37,8 +39,13 @@ enum Backend {
             configuration.maxRetries = 4
             configuration.retriesUnreachable = false
         }
-        if log.logs(.debug) {
-            configuration.log = { record in log.debug(RequestLogLine.format(record)) }
+        let debug = log.logs(.debug)
+        if debug || metrics != nil {
+            configuration.log = { record in
+                metrics?.recordRequest(operation: record.operation, status: record.httpStatus,
+                                       seconds: record.durationSeconds, attempt: record.attempt)
+                if debug { log.debug(RequestLogLine.format(record)) }
+            }
         }
         do {
             return try OSSClient(configuration: configuration)

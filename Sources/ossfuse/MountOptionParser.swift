@@ -92,6 +92,8 @@ enum MountOptionParser {
         case "listing_only": try flag(); s.listingOnly = true
         case "direct_io": try flag(); s.directIOAlways = true
         case "restore_on_open": try flag(); s.restoreOnOpen = true
+        case "stop_timeout": s.stopTimeout = try seconds(name, try required())
+        case "metrics": s.metrics = try MetricsAddress(try required())
         default:
             if try ConnectionSettings.apply(name, value, to: &s.connection) { return true }
             return ignored.contains(name) || name.hasPrefix("x-") || name == "comment"

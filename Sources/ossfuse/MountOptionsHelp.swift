@@ -61,6 +61,13 @@ enum MountOptionsHelp {
                             DeepColdArchive file starts its restore (1 day)
                             and fails with ENODATA [off: reads fail with
                             ENODATA; setfattr -n user.oss.restore -v DAYS]
+     Stopping (SIGTERM, SIGINT, SIGHUP, SIGQUIT: upload open files, unmount)
+      stop_timeout=SECS     wait at most this long for those uploads; a second
+                            signal stops at once [\(seconds(MountSettings.defaultStopTimeout))]
+     Metrics and health
+      metrics=HOST:PORT     serve Prometheus /metrics and /health (200 when OSS
+                            answers with the current credentials, else 503)
+                            over HTTP; 127.0.0.1:PORT for loopback only [off]
      Logging
       log_file=FILE         append the log here [stderr with -f, else syslog]
                             (info: mount, unmount, hidden keys, renames,

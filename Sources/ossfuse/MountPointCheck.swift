@@ -1,10 +1,16 @@
+import FUSEBinding
 import Foundation
 @preconcurrency import Glibc
 
 /// Checks a mount point before anything is started: exists, is a directory, is not a dead or
-/// existing FUSE mount. Returns the absolute path.
+/// existing FUSE mount. Returns the absolute path. `/dev/fd/N` (a `/dev/fuse` descriptor a parent
+/// has mounted, see `HandedInDevice`) is returned as is once N is an open FUSE device.
 enum MountPointCheck {
     static func validate(_ path: String) throws(MountSettingsError) -> String {
+        if let fd = HandedInDevice.descriptor(path) {
+            if let problem = HandedInDevice.problem(with: fd) { throw MountSettingsError("cannot serve \(path): \(problem)") }
+            return path
+        }
         var info = stat()
         if stat(path, &info) != 0 {
             let code = errno

@@ -19,16 +19,25 @@ struct MountRunner {
         }
         FUSELog.route { log.warning($0) }
         let session: FUSESession
+        var listener: MetricsListener?
         do throws(MountSettingsError) {
             let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
             let checker = try Backend.makeStore(settings, credentials: credentials, log: log, quickCheck: true)
             let settings = self.settings
             try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
-            let store = try Backend.makeStore(settings, credentials: credentials, log: log)
+            let metrics = settings.metrics == nil ? nil : MountMetrics()
+            if let address = settings.metrics, let metrics {
+                listener = try MetricsListener(address, metrics: metrics, health: HealthProbe.make(checker, settings: settings))
+            }
+            let store = try Backend.makeStore(settings, credentials: credentials, log: log, metrics: metrics)
+            // A handed-in /dev/fd/N has no known path: absolute link texts are then taken as
+            // pointing outside the mount.
+            let linkRoot = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : ""
             let fileSystem = OSSFileSystem(store: store,
-                                           configuration: Backend.mountConfiguration(settings, mountPoint: mountPoint),
+                                           configuration: Backend.mountConfiguration(settings, mountPoint: linkRoot),
                                            logger: { log.info($0) })
-            session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions)
+            session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions, metrics: metrics)
+            session.stopTimeout = settings.stopTimeout
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
         } catch {
             // On the terminal (or to the waiting parent), and in the log: a boot-time fstab mount
@@ -39,9 +48,18 @@ struct MountRunner {
         }
         reporter.ready()
         if !settings.foreground { Daemonizer.detach(logFile: settings.logFile) }
-        log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(mountPoint)")
+        if let listener, let address = settings.metrics {
+            listener.start()
+            log.info("serving /metrics and /health on http://\(address)")
+        }
+        let place = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : "the FUSE device handed in as \(mountPoint)"
+        log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
         let status = session.run()
         log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
+        if let stop = session.stopOutcome, !stop.isComplete {
+            log.error("stopped with unsaved writes lost (see the lines above)")
+            return 1
+        }
         return status < 0 ? 1 : 0
     }
 

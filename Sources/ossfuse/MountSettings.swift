@@ -1,9 +1,12 @@
+import FUSEBinding
 import Foundation
 import OSSFileSystem
 
 /// Everything a mount needs, from the command line: the parsed `-o` options with their defaults.
 struct MountSettings: Sendable, Equatable {
     static let defaultEndpoint = "https://oss-cn-hangzhou.aliyuncs.com"
+    /// Seconds a termination signal waits for open files to upload (`stop_timeout`).
+    static let defaultStopTimeout: Double = 30
 
     var bucket: String
     /// Key prefix of the mount root: "" or "dir/sub/".
@@ -40,6 +43,10 @@ struct MountSettings: Sendable, Equatable {
     var restoreOnOpen = false
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
+    /// `metrics=HOST:PORT`: where `/metrics` and `/health` are served; nil: nowhere.
+    var metrics: MetricsAddress?
+    /// `stop_timeout`: see `FUSESession.stopTimeout`.
+    var stopTimeout = MountSettings.defaultStopTimeout
     /// Temporary credentials, addressing, HTTPS trust (`ConnectionSettings`).
     var connection = ConnectionSettings()
 
@@ -47,6 +54,9 @@ struct MountSettings: Sendable, Equatable {
     func checkCombinations() throws(MountSettingsError) {
         if listingOnly && allowOther {
             throw MountSettingsError("listing_only cannot be used with allow_other: other users would see default modes, not the stored ones")
+        }
+        if noSymFollow && HandedInDevice.descriptor(mountPoint) != nil {
+            throw MountSettingsError("nosymfollow cannot be applied to a handed-in \(mountPoint): the process that mounted it must pass MS_NOSYMFOLLOW")
         }
     }
 

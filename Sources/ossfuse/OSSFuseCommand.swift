@@ -24,7 +24,7 @@ struct OSSFuseCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The bucket, optionally with a key prefix to mount instead of the bucket root.", valueName: "BUCKET[:/PREFIX]"))
     var source: String
 
-    @Argument(help: ArgumentHelp("An existing directory.", valueName: "MOUNTPOINT"))
+    @Argument(help: ArgumentHelp("An existing directory, or /dev/fd/N: a /dev/fuse descriptor a parent has mounted.", valueName: "MOUNTPOINT"))
     var mountPoint: String
 
     func settings() throws -> MountSettings {

@@ -34,7 +34,7 @@ final class HelpAndManPageTests: XCTestCase {
                        "multipart_threshold=": "multipart_threshold=8M", "part_size=": "part_size=8M",
                        "max_prefetch=": "max_prefetch=8M", "x-*": "x-systemd.automount", "passwd_file=": "passwd_file=/none",
                        "log_file=": "log_file=/tmp/never-written", "addressing=": "addressing=cname",
-                       "ecs_metadata_url=": "ecs_metadata_url=http://127.0.0.1:1"]
+                       "ecs_metadata_url=": "ecs_metadata_url=http://127.0.0.1:1", "metrics=": "metrics=127.0.0.1:1"]
         let options = OptionLists.fromHelp(help.stdout).filter { !$0.hasPrefix("-") }.sorted().map { name in
             samples[name] ?? (name.hasSuffix("=") ? name + "1" : name)
         }

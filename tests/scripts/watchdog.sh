@@ -2,13 +2,14 @@
 # Self-test of scripts/lib/watchdog, the hang guard every stage of scripts/test runs under:
 # a finished stage keeps its exit status; a stage past its limit is killed (exit 124) after a
 # report naming the tests that started and never ended; a stage that leaves an ossfuse-server
-# running fails and the server is stopped. Needs the built ossfuse-server ($OSSFUSE_BIN_DIR).
+# running fails and the server is stopped; a server started meanwhile by someone else (not by the
+# stage) is neither named nor stopped. Needs the built ossfuse-server ($OSSFUSE_BIN_DIR).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 watchdog=scripts/lib/watchdog
 server="${OSSFUSE_BIN_DIR:-.build/debug}/ossfuse-server"
-out=$(mktemp); trap 'rm -rf "$out" "$root"' EXIT
-root=$(mktemp -d)
+out=$(mktemp); trap 'rm -rf "$out" "$root" "$other"' EXIT
+root=$(mktemp -d) other=$(mktemp -d)
 failures=0
 fail() { echo "watchdog self-test: FAIL: $*" >&2; sed 's/^/    /' "$out" >&2; failures=$((failures + 1)); }
 
@@ -35,5 +36,17 @@ grep -q "left processes running" "$out" || fail "the server left running is not 
 sleep 1
 pgrep -f -- "--root $root" >/dev/null && { fail "the server left running was not stopped"; pkill -f -- "--root $root"; }
 
-[ $failures -eq 0 ] && echo "watchdog self-test: 3 scenarios passed"
+# A user's own server, started while a stage runs but not by it: the stage passes, the server lives.
+( sleep 1; exec "$server" --root "$other" --listen 127.0.0.1:0 --access-key-id k --access-key-secret s \
+    </dev/null >/dev/null 2>&1 ) &
+mine=$!
+WATCHDOG_GRACE=2 $watchdog 60 bystander bash -c 'sleep 3' >"$out" 2>&1
+status=$?
+[ $status -eq 0 ] || fail "a server the stage did not start failed the stage (status $status)"
+grep -q "left processes running" "$out" && fail "a server the stage did not start was named as its own"
+[ "$(readlink "/proc/$mine/exe" 2>/dev/null)" = "$(readlink -f "$server")" ] \
+    || fail "a server the stage did not start was stopped"
+kill "$mine" 2>/dev/null; wait "$mine" 2>/dev/null
+
+[ $failures -eq 0 ] && echo "watchdog self-test: 4 scenarios passed"
 exit $((failures > 0))

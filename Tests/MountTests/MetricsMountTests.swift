@@ -1,0 +1,88 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// `-o metrics=HOST:PORT`: Prometheus counters that follow a real workload, and a health endpoint
+/// that follows the OSS endpoint's reachability.
+final class MetricsMountTests: MountTestCase {
+    /// `curl` of `path` on the metrics listener: status code and body.
+    private func get(_ port: Int, _ path: String) throws -> (status: Int, body: String) {
+        let result = try MountCommand.run("/usr/bin/curl", ["-s", "-m", "30", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"],
+                                          timeout: 60)
+        var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
+    }
+
+    /// The value of the sample `name{labels}` (exact label text), 0 when absent.
+    private func sample(_ text: String, _ series: String) -> Double {
+        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
+            return Double(line.dropFirst(series.count + 1)) ?? 0
+        }
+        return 0
+    }
+
+    func testCountersFollowACopyAndHealthFollowsTheServer() throws {
+        let port = try TestServer.unusedPort()
+        let m = try mount(options: ["metrics=127.0.0.1:\(port)"])
+        let before = try get(port, "/metrics")
+        XCTAssertEqual(before.status, 200, before.body)
+
+        // A tree of 30 files of 10 KiB in 3 directories, a link, copied with cp -a.
+        try local("mkdir -p tree/a tree/b tree/c && for d in a b c; do for i in $(seq 1 10); do head -c 10240 /dev/urandom > tree/$d/f$i; done; done && ln -s a/f1 tree/link")
+        let copy = try MountCommand.start("/bin/bash", ["-c", "cp -a \(q(scratch + "/tree")) \(q(m.mountPoint + "/tree"))"])
+        let during = try get(port, "/metrics")
+        XCTAssertEqual(during.status, 200, "the listener must answer while the mount is busy: \(during.body)")
+        XCTAssertTrue(eventually(timeout: 120) { !copy.process.isRunning })
+        let copied = copy.result()
+        XCTAssertEqual(copied.status, 0, copied.description)
+        try sh(m, "mkdir full && touch full/x && ! rmdir full 2>/dev/null")
+
+        let after = try get(port, "/metrics").body
+        let created = sample(after, #"ossfuse_fuse_operations_total{operation="create"}"#)
+            - sample(before.body, #"ossfuse_fuse_operations_total{operation="create"}"#)
+        XCTAssertGreaterThanOrEqual(created, 31, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_fuse_operations_total{operation="mkdir"}"#), 4, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_fuse_operations_total{operation="symlink"}"#), 1, after)
+        XCTAssertGreaterThanOrEqual(sample(after, "ossfuse_written_bytes_total"), 30 * 10240, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_oss_requests_total{operation="PutObject",status="200"}"#), 31, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_oss_requests_total{operation="PutSymlink",status="200"}"#), 1, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_fuse_errors_total{errno="ENOTEMPTY"}"#), 1, after)
+        XCTAssertGreaterThanOrEqual(sample(after, #"ossfuse_fuse_operation_duration_seconds_count{operation="write"}"#), 30, after)
+        XCTAssertTrue(after.contains(#"ossfuse_oss_request_duration_seconds_bucket{operation="PutObject",le="+Inf"}"#), after)
+
+        try sh(m, "cat tree/a/* > /dev/null")
+        let read = try get(port, "/metrics").body
+        XCTAssertGreaterThanOrEqual(sample(read, "ossfuse_read_bytes_total"), 10 * 10240, read)
+
+        XCTAssertEqual(try get(port, "/health").status, 200)
+        server.stop()
+        XCTAssertTrue(eventually(timeout: 60) { (try? get(port, "/health").status) == 503 }, "health stayed good with the server stopped")
+        let down = try get(port, "/health")
+        XCTAssertTrue(down.body.hasPrefix("unhealthy: "), down.body)
+        try server.restart()
+        XCTAssertTrue(eventually(timeout: 60) { (try? get(port, "/health").status) == 200 }, "health did not come back with the server")
+        XCTAssertEqual(try get(port, "/nothing").status, 404)
+    }
+
+    func testABadOrTakenMetricsAddressFailsTheMountWithOneLine() throws {
+        let environment = ["OSS_ACCESS_KEY_ID": server.accessKeyId, "OSS_ACCESS_KEY_SECRET": server.accessKeySecret]
+        let mountPoint = scratch + "/mnt"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        let malformed = try MountCommand.run(MountCommand.ossfuseBinary.path,
+                                             ["-f", server.bucket, mountPoint, "-o", "url=\(server.endpoint.absoluteString),metrics=9100"],
+                                             environment: environment, timeout: 60)
+        XCTAssertNotEqual(malformed.status, 0, malformed.description)
+        XCTAssertTrue(malformed.stderr.contains("metrics must be HOST:PORT"), malformed.stderr)
+
+        // The server's own port is taken.
+        let taken = "127.0.0.1:\(server.endpoint.port!)"
+        let result = try MountCommand.run(MountCommand.ossfuseBinary.path,
+                                          ["-f", server.bucket, mountPoint, "-o", "url=\(server.endpoint.absoluteString),metrics=\(taken)"],
+                                          environment: environment, timeout: 60)
+        XCTAssertEqual(result.status, 1, result.description)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("cannot listen on \(taken)"), result.stderr)
+        XCTAssertFalse(MountTable.isFuseMount(mountPoint))
+    }
+}
