@@ -137,7 +137,7 @@ final class Superblock: Sendable {
     /// listing has been seen), and with `facts`, the ETag and storage class of a locally written object.
     func fullStat(_ path: String, facts: Bool = false) async throws(FSError) -> NodeStat {
         let stat = try await stat(path)
-        if path.isEmpty || (stat.kind == .directory && !stat.hasMarker && stat.userMetadata != nil) { return stat }
+        if path.isEmpty { return stat }
         let missingFacts = facts && stat.kind != .directory && (stat.etag == nil || stat.storageClass == nil)
         if !stat.needsMetadata && !missingFacts { return stat }
         return directoryTimes.apply(path, to: try await refresh(path, shared: false))
