@@ -58,6 +58,6 @@ let package = Package(
         .testTarget(name: "OSSClientTests", dependencies: ["OSSClient", "OSSProtocol", "TestSupport"]),
         .testTarget(name: "OSSServerTests", dependencies: ["OSSServer", "OSSClient", "OSSProtocol", "TestSupport"]),
         .testTarget(name: "OSSFileSystemTests", dependencies: ["OSSFileSystem", "OSSProtocol", "TestSupport"]),
-        .testTarget(name: "MountTests", dependencies: ["OSSClient", "OSSProtocol", "TestSupport"]),
+        .testTarget(name: "MountTests", dependencies: ["OSSClient", "OSSFileSystem", "OSSProtocol", "TestSupport"]),
     ]
 )

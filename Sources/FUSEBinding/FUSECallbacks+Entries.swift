@@ -7,7 +7,7 @@ import OSSFileSystem
 enum FUSECallbacks {
     static func lookup(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .find)) }
         let dispatcher = FUSEDispatcher.of(req)
         let negativeTimeout = dispatcher.fileSystem.negativeEntryTimeout
         let symlinkCache = dispatcher.symlinkCache
@@ -75,7 +75,7 @@ enum FUSECallbacks {
                         _ cName: UnsafePointer<CChar>?) {
         let request = FUSERequest(req)
         guard let name = String(fuseName: cName), let target = String(fuseName: cTarget) else {
-            return request.replyError(EILSEQ)
+            return request.replyError(UndecodableName.errno(for: .create))
         }
         let context = request.context
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
@@ -86,7 +86,7 @@ enum FUSECallbacks {
     static func mknod(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ mode: mode_t,
                       _ rdev: dev_t) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .create)) }
         let context = request.context
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             request.replyEntry(try await fs.mknod(parent: parent, name: name, mode: mode, rdev: UInt64(rdev), context: context))
@@ -95,7 +95,7 @@ enum FUSECallbacks {
 
     static func mkdir(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ mode: mode_t) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .create)) }
         let context = request.context
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             request.replyEntry(try await fs.mkdir(parent: parent, name: name, mode: mode, context: context))
@@ -104,7 +104,7 @@ enum FUSECallbacks {
 
     static func unlink(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(ENOENT) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .find)) }
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             try await fs.unlink(parent: parent, name: name)
             request.replyError(0)
@@ -113,7 +113,7 @@ enum FUSECallbacks {
 
     static func rmdir(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(ENOENT) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .find)) }
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             try await fs.rmdir(parent: parent, name: name)
             request.replyError(0)
@@ -123,9 +123,8 @@ enum FUSECallbacks {
     static func rename(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?,
                        _ newParent: fuse_ino_t, _ cNewName: UnsafePointer<CChar>?, _ flags: UInt32) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName), let newName = String(fuseName: cNewName) else {
-            return request.replyError(EILSEQ)
-        }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .find)) }
+        guard let newName = String(fuseName: cNewName) else { return request.replyError(UndecodableName.errno(for: .create)) }
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             try await fs.rename(parent: parent, name: name, newParent: newParent, newName: newName, flags: flags)
             request.replyError(0)

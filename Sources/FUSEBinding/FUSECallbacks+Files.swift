@@ -18,7 +18,7 @@ extension FUSECallbacks {
     static func create(_ req: fuse_req_t, _ parent: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ mode: mode_t,
                        _ fi: UnsafeMutablePointer<fuse_file_info>?) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(EILSEQ) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .create)) }
         let flags = fi?.pointee.flags ?? (O_CREAT | O_WRONLY)
         let context = request.context
         let dispatcher = FUSEDispatcher.of(req)

@@ -57,7 +57,7 @@ extension FUSECallbacks {
 
     static func getxattr(_ req: fuse_req_t, _ ino: fuse_ino_t, _ cName: UnsafePointer<CChar>?, _ size: Int) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(ENODATA) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .readAttribute)) }
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             let value = try await fs.getxattr(ino, name: name)
             try replySized(request, value, capacity: size)
@@ -67,14 +67,7 @@ extension FUSECallbacks {
     static func listxattr(_ req: fuse_req_t, _ ino: fuse_ino_t, _ size: Int) {
         let request = FUSERequest(req)
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
-            var names = try await fs.listxattr(ino)
-            // The kernel lets user.* attributes exist only on regular files and directories
-            // (fs/xattr.c): on a symlink it answers ENODATA itself and never asks. Offering names
-            // nobody can read would make `getfattr -h -d` print an error per name.
-            if names.contains(where: { $0.hasPrefix("user.") }),
-               let (attributes, _) = try? await fs.getattr(ino), attributes.mode & 0o170000 == 0o120000 {  // S_IFMT, S_IFLNK
-                names.removeAll { $0.hasPrefix("user.") }
-            }
+            let names = try await fs.listxattr(ino)
             var list = Data()
             for name in names {
                 list.append(contentsOf: Array(name.utf8))
@@ -98,7 +91,7 @@ extension FUSECallbacks {
     static func setxattr(_ req: fuse_req_t, _ ino: fuse_ino_t, _ cName: UnsafePointer<CChar>?,
                          _ cValue: UnsafePointer<CChar>?, _ size: Int, _ flags: Int32) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(EINVAL) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .create)) }
         let value = cValue.map { Data(bytes: $0, count: size) } ?? Data()
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             try await fs.setxattr(ino, name: name, value: value, flags: flags)
@@ -108,7 +101,7 @@ extension FUSECallbacks {
 
     static func removexattr(_ req: fuse_req_t, _ ino: fuse_ino_t, _ cName: UnsafePointer<CChar>?) {
         let request = FUSERequest(req)
-        guard let name = String(fuseName: cName) else { return request.replyError(ENODATA) }
+        guard let name = String(fuseName: cName) else { return request.replyError(UndecodableName.errno(for: .readAttribute)) }
         FUSEDispatcher.of(req).spawn(request) { fs throws(FSError) in
             try await fs.removexattr(ino, name: name)
             request.replyError(0)

@@ -79,11 +79,11 @@ public final class OSSClient: ObjectStore {
                 }
                 let error = OSSError.fromResponse(httpStatus: response.status, body: response.body) { response.header($0.lowercased()) }
                 record(call, attempt: attempt, started: started, status: response.status, requestId: rid, error: error.description)
-                if !refreshedCredentials, CredentialRefusal.isRefusal(status: response.status, code: error.code) {
+                if !refreshedCredentials, CredentialRefusal.isRefusal(error) {
                     refreshedCredentials = true
                     if try await credentialsProvider.refresh(after: credentials) != nil { continue }
                 }
-                if !correctedClock, error.code == "RequestTimeTooSkewed" {
+                if !correctedClock, error.is(.requestTimeTooSkewed) {
                     // Another request may have corrected the clock already: retry when the offset in
                     // effect now differs from the one this request was signed with.
                     clockOffset.correct(serverDate: response.header("date"))

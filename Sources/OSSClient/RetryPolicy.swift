@@ -57,7 +57,7 @@ public struct RetryPolicy: Sendable, Equatable {
     /// True for an answer that means "too many requests, try later": 429, 503, or the code
     /// `QpsLimitExceeded` whatever its status (OSS does not document the status).
     public static func isThrottling(_ outcome: Outcome, code: String?) -> Bool {
-        if code == "QpsLimitExceeded" { return true }
+        if code == OSSErrorCode.qpsLimitExceeded.rawValue { return true }
         if case .status(let s) = outcome { return s == 429 || s == 503 }
         return false
     }
@@ -107,7 +107,8 @@ public struct RetryPolicy: Sendable, Equatable {
     /// that may have been applied (`earlierMayHaveApplied`) may be the client's own write answering back.
     public func needsOwnershipCheck(status: Int, code: String, safety: Safety, earlierMayHaveApplied: Bool) -> Bool {
         guard safety == .verifiableCreate, earlierMayHaveApplied else { return false }
-        return (status == 409 && code == "FileAlreadyExists") || (status == 404 && code == "NoSuchUpload")
+        return (status == 409 && code == OSSErrorCode.fileAlreadyExists.rawValue)
+            || (status == 404 && code == OSSErrorCode.noSuchUpload.rawValue)
     }
 
     /// The decision after attempt number `attempt` (1-based) ended with `outcome`.

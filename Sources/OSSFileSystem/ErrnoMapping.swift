@@ -21,38 +21,38 @@ enum ErrnoMapping {
 
     /// The errno of one OSS error answer.
     static func errno(for error: OSSError) -> Int32 {
-        switch error.code {
-        case "NoSuchKey", "SymlinkTargetNotExist", "NoSuchBucket", "NoSuchUpload":
+        switch error.knownCode {
+        case .noSuchKey, .symlinkTargetNotExist, .noSuchBucket, .noSuchUpload:
             return ENOENT
-        case "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "RequestTimeTooSkewed",
-             "InvalidSecurityToken", "AccessKeyIdAndSecurityTokenNotMatch":
+        case .accessDenied, .invalidAccessKeyId, .signatureDoesNotMatch, .requestTimeTooSkewed,
+             .invalidSecurityToken, .securityTokenExpired, .accessKeyIdAndSecurityTokenNotMatch:
             return EACCES
-        case "InvalidObjectState":
+        case .invalidObjectState:
             // An archive-class object that is not restored: it exists and stat works, but its data
             // is not available ("No data available"). Not EACCES (sends users to check permissions),
             // not EIO (damage), not EAGAIN (programs retry at once), not ESTALE (the kernel retries
             // lookups). The log line says how to restore it (OSSFileSystem+Archive.swift).
             return notRestored
-        case "FileAlreadyExists":
+        case .fileAlreadyExists:
             return EEXIST
-        case "FileImmutable":
+        case .fileImmutable:
             return EPERM
-        case "InvalidTargetType":
+        case .invalidTargetType:
             return ELOOP
-        case "NotSymlink":
+        case .notSymlink:
             return EINVAL
-        case "InvalidObjectName":
+        case .invalidObjectName:
             // The only invalid names a POSIX path can produce here are the too-long ones.
             return error.message.localizedCaseInsensitiveContains("long") || error.message.isEmpty
                 ? ENAMETOOLONG : EINVAL
-        case "InvalidArgument", "InvalidRange", "MalformedXML", "InvalidDigest", "InvalidPart",
-             "InvalidPartOrder", "EntityTooSmall":
+        case .invalidArgument, .invalidRange, .malformedXML, .invalidDigest, .invalidPart,
+             .invalidPartOrder, .entityTooSmall:
             return EINVAL
-        case "EntityTooLarge":
+        case .entityTooLarge:
             return EFBIG
-        case "ObjectNotAppendable", "PositionNotEqualToLength", "OperationNotSupported", "NotImplemented":
+        case .objectNotAppendable, .positionNotEqualToLength, .operationNotSupported, .notImplemented:
             return ENOTSUP
-        case "PreconditionFailed":
+        case .preconditionFailed:
             // The only If-Match the file system sends pins a reader or writer to the version it
             // opened: that version is gone (NFS's "stale file handle").
             return ESTALE
@@ -72,30 +72,30 @@ enum ErrnoMapping {
 
     /// True for 403 InvalidObjectState: the object's data is frozen (Archive classes, not restored).
     static func isNotRestored(_ error: any Error) -> Bool {
-        (error as? OSSError)?.code == "InvalidObjectState"
+        (error as? OSSError)?.is(.invalidObjectState) == true
     }
 
     /// True for 409 RestoreAlreadyInProgress.
     static func isRestoreInProgress(_ error: any Error) -> Bool {
-        (error as? OSSError)?.code == "RestoreAlreadyInProgress"
+        (error as? OSSError)?.is(.restoreAlreadyInProgress) == true
     }
 
     /// True when `error` is the answer "there is no object under this key" (and nothing else).
     static func isNoSuchKey(_ error: any Error) -> Bool {
         guard let error = error as? OSSError else { return false }
         // A bodiless 404 from an old service (no `x-oss-err`) also means "no such key".
-        return error.code == "NoSuchKey" || (error.httpStatus == 404 && error.code.isEmpty)
+        return error.is(.noSuchKey) || (error.httpStatus == 404 && error.code.isEmpty)
     }
 
     /// True when a HEAD answer says the key is a symlink although it failed to follow it.
     static func isLinkFollowFailure(_ error: any Error) -> Bool {
         guard let error = error as? OSSError else { return false }
-        return error.code == "SymlinkTargetNotExist" || error.code == "InvalidTargetType"
+        return error.is(oneOf: .symlinkTargetNotExist, .invalidTargetType)
     }
 
     /// True for 409 FileAlreadyExists (forbid-overwrite hit an existing key).
     static func isAlreadyExists(_ error: any Error) -> Bool {
-        (error as? OSSError)?.code == "FileAlreadyExists"
+        (error as? OSSError)?.is(.fileAlreadyExists) == true
     }
 }
 

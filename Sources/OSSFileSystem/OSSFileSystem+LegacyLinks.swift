@@ -24,19 +24,19 @@ extension OSSFileSystem {
             do {
                 _ = try await store.appendObject(key, position: 0, body: body, options: options)
                 return .appendable
-            } catch let error as OSSError where error.code == "ObjectNotAppendable" || error.code == "PositionNotEqualToLength" {
+            } catch let error as OSSError where error.is(oneOf: .objectNotAppendable, .positionNotEqualToLength) {
                 guard replacing, attempt == 0 else {
-                    throw OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "The object you specified already exists")
+                    throw OSSError(.fileAlreadyExists)
                 }
                 try await store.deleteObject(key)
-            } catch let error as OSSError where error.code == "NotImplemented" || error.httpStatus == 405 || error.httpStatus == 501 {
+            } catch let error as OSSError where error.is(.notImplemented) || error.httpStatus == 405 || error.httpStatus == 501 {
                 var put = options
                 put.forbidOverwrite = !replacing
                 try await store.putObject(key, body: body, options: put)
                 return .normal
             }
         }
-        throw OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "The object you specified already exists")
+        throw OSSError(.fileAlreadyExists)
     }
 
     /// Largest percent-encoded text kept in metadata beside the body (user metadata is 8 KB in all).

@@ -25,6 +25,11 @@ extension OSSFileSystem {
             destination = nil
         }
         if destination != nil && flags & Self.renameNoReplace != 0 { throw FSError(EEXIST) }
+        // The kernel's lock_rename traps, in its order (it never sends these; callers of the file
+        // system other than the kernel get the same answers): a destination inside the source is
+        // EINVAL, a destination that is an ancestor of the source ENOTEMPTY.
+        if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
+        if KeyMapping.isWithin(sourcePath, directory: destinationPath) { throw FSError(ENOTEMPTY) }
 
         // Open writers are flushed first (the copy must carry their content), retargeted after,
         // with the open readers.
@@ -33,7 +38,6 @@ extension OSSFileSystem {
         var renamed: NodeStat?
         switch source.kind {
         case .directory:
-            if KeyMapping.isWithin(destinationPath, directory: sourcePath) { throw FSError(EINVAL) }
             if let destination {
                 if destination.kind != .directory { throw FSError(ENOTDIR) }
                 try await removeEmptyDirectory(destinationPath)

@@ -9,6 +9,7 @@ import OSSProtocol
 /// Linux refuses `user.*` attributes on symlinks before asking the file system, so a link's facts
 /// are also offered as `trusted.oss.*` (readable by root), `trusted.oss.symlink_target` above all.
 extension OSSFileSystem {
+    static let userNamespace = "user."
     static let ossNamespace = "user.oss."
     static let linkFactsNamespace = "trusted.oss."
     static let metaNamespace = "user.meta."
@@ -49,7 +50,10 @@ extension OSSFileSystem {
         let own = names.filter { $0.hasPrefix(Self.ossNamespace) && $0 != Self.ossNamespace + Self.storageClassName }
             .map { Self.linkFactsNamespace + $0.dropFirst(Self.ossNamespace.count) }
         let target = try await linkTargetFacts(stat).keys.map { Self.linkFactsNamespace + $0 }
-        return (Array(names) + own + target).sorted()
+        // The kernel lets user.* attributes exist only on regular files and directories (fs/xattr.c):
+        // on a symlink it answers ENODATA itself and never asks. Offering names nobody can read would
+        // make `getfattr -h -d` print an error per name; the link's own facts are under trusted.oss.*.
+        return (names.filter { !$0.hasPrefix(Self.userNamespace) } + own + target).sorted()
     }
 
     public func setxattr(_ ino: InodeNumber, name: String, value: Data, flags: Int32) async throws(FSError) {

@@ -106,12 +106,12 @@ extension ObjectStore {
     /// Stores without archive classes have nothing to restore.
     @discardableResult
     public func restoreObject(_ key: String, request: RestoreRequest) async throws -> Int {
-        throw OSSError(httpStatus: 400, code: "OperationNotSupported", message: "This store has no archive classes")
+        throw OSSError(.operationNotSupported, message: "This store has no archive classes")
     }
 
     /// Stores that cannot append answer 501 NotImplemented (callers fall back to PutObject).
     public func appendObject(_ key: String, position: Int64, body: UploadBody, options: WriteOptions) async throws -> Int64 {
-        throw OSSError(httpStatus: 501, code: "NotImplemented", message: "AppendObject is not implemented by this store")
+        throw OSSError(.notImplemented, message: "AppendObject is not implemented by this store")
     }
 }
 

@@ -1,9 +1,43 @@
 import NIOHTTP1
+import OSSProtocol
 
 /// Maps method, bucket, key, query flags and headers to an OSS operation (sub-resources are
-/// recognised in any order, as `k` or `k=`).
+/// recognised in any order, as `k` or `k=`). A request that names a sub-resource its operation
+/// does not take (`GET /?policy`, `PUT /key?tagging`) is `.unsupported`, never the plain operation
+/// beside it: OSS answers those with APIs this server lacks, and answering a listing or an overwrite
+/// instead would be wrong, and open to anonymous callers where the plain operation is.
 enum Router {
     static func operation(for request: RequestContext) -> OSSOperation {
+        let operation = plainOperation(for: request)
+        let taken = selectors[operation] ?? []
+        for item in request.query where SubResources.contains(item.name) && !parameters(item.name) && !taken.contains(item.name) {
+            return .unsupported
+        }
+        return operation
+    }
+
+    /// The sub-resources that select each operation (those it takes; any other present makes the
+    /// request unsupported).
+    static let selectors: [OSSOperation: Set<String>] = [
+        .putBucketACL: ["acl"], .getBucketACL: ["acl"], .getBucketLocation: ["location"],
+        .getBucketInfo: ["bucketInfo"], .listMultipartUploads: ["uploads"], .deleteMultipleObjects: ["delete"],
+        .listObjectsV2: ["continuation-token"],
+        .putSymlink: ["symlink"], .getSymlink: ["symlink"], .putObjectACL: ["acl"], .getObjectACL: ["acl"],
+        .uploadPart: ["partNumber", "uploadId"], .uploadPartCopy: ["partNumber", "uploadId"],
+        .listParts: ["uploadId"], .abortMultipartUpload: ["uploadId"], .completeMultipartUpload: ["uploadId"],
+        .initiateMultipartUpload: ["uploads", "sequential"], .appendObject: ["append", "position"],
+        .getObjectMeta: ["objectMeta"], .restoreObject: ["restore"],
+    ]
+
+    /// Signed query names that are parameters of any request rather than sub-resources naming an
+    /// API: response header overrides, presigned-URL fields, the STS token, versionId (this server
+    /// has no versioning; a version-less bucket answers the current object, as OSS does for "null").
+    static func parameters(_ name: String) -> Bool {
+        name.hasPrefix("response-") || name.hasPrefix("x-oss-") || name == "security-token" || name == "versionId"
+            || name == "callback" || name == "callback-var"
+    }
+
+    private static func plainOperation(for request: RequestContext) -> OSSOperation {
         let method = request.method
         guard request.bucket != nil else {
             return method == .GET ? .listBuckets : .unsupported

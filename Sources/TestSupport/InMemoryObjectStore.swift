@@ -99,7 +99,7 @@ public actor InMemoryObjectStore: ObjectStore {
         guard let range else { return target.data }
         let size = Int64(target.data.count)
         guard range.lowerBound >= 0, range.lowerBound < size, !range.isEmpty else {
-            throw OSSError(httpStatus: 416, code: "InvalidRange", message: "The requested range is not satisfiable")
+            throw OSSError(.invalidRange, message: "The requested range is not satisfiable")
         }
         return target.data.subdata(in: Int(range.lowerBound)..<Int(min(range.upperBound, size)))
     }
@@ -126,7 +126,7 @@ public actor InMemoryObjectStore: ObjectStore {
     public func deleteObjects(_ keys: [String]) async throws {
         try begin(.deleteObjects)
         guard keys.count <= 1000, !keys.isEmpty else {
-            throw OSSError(httpStatus: 400, code: "MalformedXML", message: "1 to 1000 keys per request")
+            throw OSSError(.malformedXML, message: "1 to 1000 keys per request")
         }
         for key in keys { objects[key] = nil }
     }
@@ -138,7 +138,7 @@ public actor InMemoryObjectStore: ObjectStore {
         // As strict as OSS's AppendObject page (and `ossfuse-server --refuse-appendable-copy`): no
         // copy of an appendable object at all, not even onto its own key.
         if object.type == .appendable {
-            throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "The source object is appendable and cannot be copied.")
+            throw OSSError(.invalidArgument, message: "The source object is appendable and cannot be copied.")
         }
         if source != destination { try checkOverwrite(destination, metadata?.forbidOverwrite ?? false) }
         if let metadata {
@@ -157,7 +157,7 @@ public actor InMemoryObjectStore: ObjectStore {
     public func listObjects(prefix: String, delimiter: String?, continuationToken: String?, maxKeys: Int) async throws -> ListObjectsPage {
         try begin(.listObjects)
         guard (1...1000).contains(maxKeys) else {
-            throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "max-keys must be 1 to 1000")
+            throw OSSError(.invalidArgument, message: "max-keys must be 1 to 1000")
         }
         var page = ListObjectsPage(bucket: "memory", prefix: prefix, delimiter: delimiter,
                                    continuationToken: continuationToken, maxKeys: maxKeys)
@@ -200,7 +200,7 @@ public actor InMemoryObjectStore: ObjectStore {
     public func putSymlink(_ key: String, target: String, options: WriteOptions) async throws {
         try begin(.putSymlink)
         try validate(key: key)
-        guard !target.isEmpty else { throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "empty symlink target") }
+        guard !target.isEmpty else { throw OSSError(.invalidArgument, message: "empty symlink target") }
         try validate(key: target)
         let metadata = try validate(metadata: options.userMetadata)
         try checkOverwrite(key, options.forbidOverwrite)
@@ -214,7 +214,7 @@ public actor InMemoryObjectStore: ObjectStore {
         try begin(.getSymlink)
         guard let object = objects[key] else { throw Self.noSuchKey(key) }
         guard let target = object.symlinkTarget else {
-            throw OSSError(httpStatus: 400, code: "NotSymlink", message: "The specified object is not a symlink")
+            throw OSSError(.notSymlink, message: "The specified object is not a symlink")
         }
         return SymlinkInfo(target: target, etag: object.etag, lastModified: object.lastModified, userMetadata: object.userMetadata)
     }
@@ -232,7 +232,7 @@ public actor InMemoryObjectStore: ObjectStore {
         try begin(.uploadPart)
         guard uploads[uploadId]?.key == key else { throw Self.noSuchUpload }
         guard (1...10000).contains(partNumber) else {
-            throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "part number must be 1 to 10000")
+            throw OSSError(.invalidArgument, message: "part number must be 1 to 10000")
         }
         let data = try read(body)
         let etag = Self.etag(data)
@@ -245,15 +245,15 @@ public actor InMemoryObjectStore: ObjectStore {
         try begin(.completeMultipartUpload)
         guard let upload = uploads[uploadId], upload.key == key else { throw Self.noSuchUpload }
         guard !parts.isEmpty, zip(parts, parts.dropFirst()).allSatisfy({ $0.number < $1.number }) else {
-            throw OSSError(httpStatus: 400, code: "InvalidPartOrder", message: "parts must be in ascending order")
+            throw OSSError(.invalidPartOrder, message: "parts must be in ascending order")
         }
         var data = Data()
         for (index, part) in parts.enumerated() {
             guard let stored = upload.parts[part.number], stored.etag == part.etag else {
-                throw OSSError(httpStatus: 400, code: "InvalidPart", message: "unknown part \(part.number)")
+                throw OSSError(.invalidPart, message: "unknown part \(part.number)")
             }
             if index < parts.count - 1 && stored.data.count < minimumPartSize {
-                throw OSSError(httpStatus: 400, code: "EntityTooSmall", message: "part \(part.number) is too small")
+                throw OSSError(.entityTooSmall, message: "part \(part.number) is too small")
             }
             data += stored.data
         }
@@ -280,11 +280,11 @@ public actor InMemoryObjectStore: ObjectStore {
         let data = try read(body)
         let existing = objects[key]
         if let existing, existing.type != .appendable {
-            throw OSSError(httpStatus: 409, code: "ObjectNotAppendable", message: "The object is not appendable")
+            throw OSSError(.objectNotAppendable, message: "The object is not appendable")
         }
         let length = Int64(existing?.data.count ?? 0)
         guard position == length else {
-            throw OSSError(httpStatus: 409, code: "PositionNotEqualToLength",
+            throw OSSError(.positionNotEqualToLength,
                            message: "Position is not equal to file length", extras: ["NextAppendPosition": String(length)])
         }
         let metadata = try validate(metadata: options.userMetadata)
@@ -316,23 +316,23 @@ public actor InMemoryObjectStore: ObjectStore {
         guard let object = objects[key] else { throw Self.noSuchKey(key) }
         guard let targetKey = object.symlinkTarget else { return (object, object) }
         guard let target = objects[targetKey] else {
-            throw OSSError(httpStatus: 404, code: "SymlinkTargetNotExist", message: "The symlink target object does not exist")
+            throw OSSError(.symlinkTargetNotExist, message: "The symlink target object does not exist")
         }
         if target.type == .symlink {
-            throw OSSError(httpStatus: 400, code: "InvalidTargetType", message: "The symbolic's target file type is invalid")
+            throw OSSError(.invalidTargetType, message: "The symbolic's target file type is invalid")
         }
         return (object, target)
     }
 
     private func checkOverwrite(_ key: String, _ forbid: Bool) throws {
         if forbid && objects[key] != nil {
-            throw OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "The object you specified already exists")
+            throw OSSError(.fileAlreadyExists, message: "The object you specified already exists")
         }
     }
 
     private func validate(key: String) throws {
         guard !key.isEmpty, key.utf8.count <= 1023, !key.hasPrefix("/"), !key.hasPrefix("\\") else {
-            throw OSSError(httpStatus: 400, code: "InvalidObjectName", message: "The specified object name is not valid (empty, too long, or starting with / or \\)")
+            throw OSSError(.invalidObjectName, message: "The specified object name is not valid (empty, too long, or starting with / or \\)")
         }
     }
 
@@ -343,12 +343,12 @@ public actor InMemoryObjectStore: ObjectStore {
             let lower = name.lowercased()
             guard !lower.isEmpty, lower.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7a) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2d }),
                   value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7f }) else {
-                throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "invalid user metadata \(name)")
+                throw OSSError(.invalidArgument, message: "invalid user metadata \(name)")
             }
             total += lower.utf8.count + value.utf8.count
             out[lower] = value
         }
-        if total > 8192 { throw OSSError(httpStatus: 400, code: "InvalidArgument", message: "user metadata over 8 KB") }
+        if total > 8192 { throw OSSError(.invalidArgument, message: "user metadata over 8 KB") }
         return out
     }
 
@@ -369,10 +369,10 @@ public actor InMemoryObjectStore: ObjectStore {
     }
 
     private static func noSuchKey(_ key: String) -> OSSError {
-        OSSError(httpStatus: 404, code: "NoSuchKey", message: "The specified key does not exist.", extras: ["Key": key])
+        OSSError(.noSuchKey, message: "The specified key does not exist.", extras: ["Key": key])
     }
 
-    private static let noSuchUpload = OSSError(httpStatus: 404, code: "NoSuchUpload", message: "The specified upload does not exist.")
+    private static let noSuchUpload = OSSError(.noSuchUpload, message: "The specified upload does not exist.")
 
     /// Whole seconds, as HTTP dates carry them.
     private static func now() -> Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }

@@ -15,6 +15,9 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// A number in 0..<bound (the next 64 bits modulo `bound`, so sequences replay from their seed).
+    public mutating func next(_ bound: Int) -> Int { Int(next() % UInt64(max(bound, 1))) }
+
     /// `count` pseudo-random bytes, eight per `next()` (lowest byte first).
     public mutating func bytes(_ count: Int) -> [UInt8] {
         var result = [UInt8](repeating: 0, count: count)

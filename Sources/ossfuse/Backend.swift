@@ -72,19 +72,19 @@ enum Backend {
 
     private static func describe(_ error: OSSError, settings: MountSettings) -> String {
         let bucket = settings.bucket, endpoint = settings.endpoint
-        switch error.code {
-        case "NoSuchBucket": return "bucket \(bucket) does not exist at \(endpoint)"
-        case "InvalidAccessKeyId": return "access key id is not known to \(endpoint) (InvalidAccessKeyId)"
-        case "SignatureDoesNotMatch":
+        switch error.knownCode {
+        case .noSuchBucket: return "bucket \(bucket) does not exist at \(endpoint)"
+        case .invalidAccessKeyId: return "access key id is not known to \(endpoint) (InvalidAccessKeyId)"
+        case .signatureDoesNotMatch:
             return "access key secret is wrong for \(endpoint) (SignatureDoesNotMatch)"
-        case "AccessDenied": return "access denied to bucket \(bucket) at \(endpoint) (AccessDenied)"
-        case "InvalidSecurityToken", "SecurityTokenExpired":
+        case .accessDenied: return "access denied to bucket \(bucket) at \(endpoint) (AccessDenied)"
+        case .invalidSecurityToken, .securityTokenExpired:
             return "the security token from \(CredentialsSetup.sourceName(settings)) was refused: \(error.code)"
-        case "PublicEndpointForbidden":
+        case .publicEndpointForbidden:
             return "\(endpoint) refuses this bucket's data (PublicEndpointForbidden): accounts created since 2025-03-20"
                 + " must use a custom domain bound to the bucket (-o url=https://DOMAIN,addressing=cname,region=REGION)"
                 + " or an -internal endpoint from inside Alibaba Cloud"
-        case "InvalidArgument" where error.message.lowercased().contains("signing region"):
+        case .invalidArgument where error.message.lowercased().contains("signing region"):
             return "the V4 region \(settings.region ?? "derived from the url") is not bucket \(bucket)'s region at"
                 + " \(endpoint) (\(error.message)): set -o region=REGION to the bucket's region"
         default: return "bucket \(bucket) at \(endpoint): \(error.code) (HTTP \(error.httpStatus)): \(error.message)"

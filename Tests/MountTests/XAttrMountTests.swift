@@ -31,6 +31,38 @@ final class XAttrMountTests: MountTestCase {
         XCTAssertFalse(mine.contains("user.meta."), mine)
     }
 
+    /// One rule for names that are not UTF-8 (no OSS key can hold one, `UndecodableName`): finding
+    /// one finds nothing, an attribute by such a name is absent, making one says EILSEQ; nothing
+    /// reaches the bucket.
+    func testNamesThatAreNotUTF8FindNothingAndCannotBeCreated() async throws {
+        let m = try mount()
+        try sh(m, "mkdir d && printf x > d/f")
+        let probe = try sh(m, #"""
+            python3 -c "
+            import os, errno
+            bad = b'd/caf\xe9'
+            def err(f):
+                try: f(); return 'ok'
+                except OSError as e: return errno.errorcode[e.errno]
+            print(err(lambda: os.stat(bad)), err(lambda: os.unlink(bad)), err(lambda: os.rmdir(bad)),
+                  err(lambda: os.rename(bad, b'd/g')))
+            print(err(lambda: open(bad, 'wb').close()), err(lambda: os.mkdir(bad)),
+                  err(lambda: os.symlink(b'f', bad)), err(lambda: os.symlink(b'caf\xe9', b'd/l')),
+                  err(lambda: os.rename(b'd/f', bad)))
+            print(err(lambda: os.getxattr(b'd/f', b'user.meta.caf\xe9')),
+                  err(lambda: os.removexattr(b'd/f', b'user.meta.caf\xe9')),
+                  err(lambda: os.setxattr(b'd/f', b'user.meta.caf\xe9', b'v')))
+            "
+            """#)
+        XCTAssertEqual(probe, """
+            ENOENT ENOENT ENOENT ENOENT
+            EILSEQ EILSEQ EILSEQ EILSEQ EILSEQ
+            ENODATA ENODATA EILSEQ
+
+            """)
+        XCTAssertEqual(try keys(), ["d/", "d/f"], "nothing was created")
+    }
+
     /// The kernel lets `user.*` attributes exist only on regular files and directories
     /// (fs/xattr.c answers ENODATA on a symlink without asking the file system), so a link's
     /// `user.oss.symlink_target` cannot be read through any Linux mount. The link's facts are

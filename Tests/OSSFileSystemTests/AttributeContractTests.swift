@@ -135,6 +135,8 @@ import Testing
         // Linux reads no user.* attribute of a link: the same facts as trusted.oss.* (root).
         #expect(String(decoding: try await h.fs.getxattr(link, name: "trusted.oss.symlink_target"), as: UTF8.self) == "f")
         #expect(try await h.fs.listxattr(link).contains("trusted.oss.symlink_target"))
+        #expect(!(try await h.fs.listxattr(link).contains { $0.hasPrefix("user.") }),
+                "the kernel never asks for a link's user.* attributes: none is offered")
         #expect(await errnoOf { try await h.fs.setxattr(link, name: "trusted.oss.symlink_target", value: Data("x".utf8), flags: 0) } == EPERM)
         #expect(await errnoOf { _ = try await h.fs.getxattr(sdk, name: "trusted.oss.etag") } == ENODATA, "files use user.oss.*")
         try await h.fs.setxattr(link, name: "user.meta.note", value: Data("linked".utf8), flags: 0)

@@ -4,7 +4,7 @@ import OSSProtocol
 import Testing
 import TestSupport
 
-/// Random sequences of namespace operations applied to `ReferenceModel` and to `OSSFileSystem`,
+/// Random sequences of namespace operations applied to `NamespaceModel` (TestSupport) and to `OSSFileSystem`,
 /// compared after every step (and through a fresh mount every few steps), over every backend.
 @Suite struct ReferenceModelTests {
     enum Operation: CustomStringConvertible {
@@ -26,7 +26,7 @@ import TestSupport
     static let names = ["a", "b", "c d"]
     static let linkTexts = ["a", "../b", "c d/a", "/abs/x", "../../up", ".", "a/../b"]
 
-    static func randomOperation(_ model: ReferenceModel, _ rng: inout SeededGenerator) -> Operation {
+    static func randomOperation(_ model: NamespaceModel, _ rng: inout SeededGenerator) -> Operation {
         func path() -> String {
             let dir = model.directories.filter { $0.split(separator: "/").count < 3 }.randomElement(using: &rng)!
             let name = names.randomElement(using: &rng)!
@@ -44,8 +44,8 @@ import TestSupport
         }
     }
 
-    static func apply(_ operation: Operation, to model: inout ReferenceModel) -> Int32? {
-        do throws(FSError) {
+    static func apply(_ operation: Operation, to model: inout NamespaceModel) -> Int32? {
+        model.outcome { (model: inout NamespaceModel) throws(FSError) in
             switch operation {
             case .create(let p, let d): try model.create(p, .file(d))
             case .write(let p, let d): try model.write(p, d)
@@ -55,9 +55,6 @@ import TestSupport
             case .rmdir(let p): try model.rmdir(p)
             case .rename(let a, let b): try model.rename(a, b)
             }
-            return nil
-        } catch {
-            return error.errno
         }
     }
 
@@ -87,9 +84,9 @@ import TestSupport
     /// The tree as the file system shows it: walks readdir, then lstat/read/readlink each entry.
     /// `lookupFirst` looks every expected path up before listing (a fresh mount then knows legacy
     /// links from their HEAD, which a listing alone cannot tell).
-    static func snapshot(_ h: Harness, on fs: OSSFileSystem, expected: ReferenceModel) async throws -> [String: ReferenceModel.Node] {
+    static func snapshot(_ h: Harness, on fs: OSSFileSystem, expected: NamespaceModel) async throws -> [String: NamespaceModel.Node] {
         for path in expected.nodes.keys.sorted() { _ = try? await h.lstat(path, on: fs) }
-        var out: [String: ReferenceModel.Node] = [:]
+        var out: [String: NamespaceModel.Node] = [:]
         var pending = [""]
         while let dir = pending.popLast() {
             for name in try await h.ls(dir, on: fs) {
@@ -114,7 +111,7 @@ import TestSupport
     @Test(arguments: Backend.allCases, [UInt64(1), 2])
     func randomNamespaceOperationsMatchTheModel(_ backend: Backend, seed: UInt64) async throws {
         let h = try await Harness(backend)
-        var model = ReferenceModel()
+        var model = NamespaceModel()
         var rng = SeededGenerator(seed: seed)
         var history: [String] = []
         for step in 1...200 {

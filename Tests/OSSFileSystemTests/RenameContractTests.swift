@@ -36,6 +36,13 @@ import Testing
         #expect(await errnoOf { try await h.mv("f", "d") } == EISDIR)
         #expect(await errnoOf { try await h.mv("d", "f") } == ENOTDIR)
         #expect(await errnoOf { try await h.mv("d", "d/inside") } == EINVAL)
+        // A destination that is an ancestor of the source: ENOTEMPTY, as the kernel answers, whatever
+        // the source's type; nothing moves.
+        try await h.write("d/x", "kept")
+        #expect(await errnoOf { try await h.mv("d/x", "d") } == ENOTEMPTY)
+        try await h.mkdir("d/sub")
+        #expect(await errnoOf { try await h.mv("d/sub", "d") } == ENOTEMPTY)
+        #expect(try await h.readText("d/x", on: h.remount()) == "kept")
         #expect(await errnoOf { try await h.mv("missing", "z") } == ENOENT)
     }
 

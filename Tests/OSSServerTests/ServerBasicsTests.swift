@@ -104,6 +104,32 @@ final class ServerBasicsTests: XCTestCase {
         XCTAssertEqual(allowed.text, "o")
     }
 
+    /// Deny by default: a request for an API this server does not have (here GetBucketPolicy and
+    /// PutObjectTagging, which it once answered as a listing and an overwrite) is refused to an
+    /// anonymous caller even on a public-read-write bucket, and is never served as the plain
+    /// operation beside it to the owner either.
+    func testAnonymousCallerIsRefusedAnOperationNotListedAsReachable() async throws {
+        let server = try ServerProcess()
+        let owner = RawOSSClient(server: server)
+        let anonymous = RawOSSClient(server: server, signing: .anonymous)
+        _ = try await owner.send("PUT", query: [("acl", "")], headers: [("x-oss-acl", "public-read-write")])
+        _ = try await owner.send("PUT", key: "k", body: Data("kept".utf8))
+        let listing = try await anonymous.send("GET")
+        XCTAssertEqual(listing.status, 200, "a public bucket is listable anonymously")
+        let policy = try await anonymous.send("GET", query: [("policy", "")])
+        XCTAssertEqual(policy.status, 403, policy.text)
+        XCTAssertFalse(policy.text.contains("<ListBucketResult"), policy.text)
+        let tagging = try await anonymous.send("PUT", key: "k", query: [("tagging", "")], body: Data("<Tagging/>".utf8))
+        XCTAssertEqual(tagging.status, 403, tagging.text)
+        let ownPolicy = try await owner.send("GET", query: [("policy", "")])
+        XCTAssertFalse(ownPolicy.text.contains("<ListBucketResult"), "GET ?policy is not a listing: \(ownPolicy.text)")
+        XCTAssertNotEqual(ownPolicy.status, 200)
+        let ownTagging = try await owner.send("PUT", key: "k", query: [("tagging", "")], body: Data("<Tagging/>".utf8))
+        XCTAssertNotEqual(ownTagging.status, 200)
+        let kept = try await owner.send("GET", key: "k")
+        XCTAssertEqual(kept.text, "kept", "PUT ?tagging did not overwrite the object")
+    }
+
     func testKillAndRestartKeepsAcknowledgedObjectsAndIndexStaysConsistent() async throws {
         let server = try ServerProcess()
         let client = RawOSSClient(server: server)

@@ -38,6 +38,22 @@ final class ServerLogicTests: XCTestCase {
         XCTAssertNil(try RangeSpec.resolve("bytes=0-", size: 0, standard: false))
     }
 
+    /// The access policy is a list of what anonymous callers may reach; anything not on it, such as
+    /// an operation added to `OSSOperation` later (modelled here by every case not listed, and by
+    /// `.unsupported`), is the owner's alone.
+    func testAccessPolicyDeniesEveryOperationNotListedAsReachable() {
+        XCTAssertTrue(AccessPolicy.isOwnerOnly(.unsupported))
+        for operation in OSSOperation.allCases {
+            XCTAssertEqual(AccessPolicy.isOwnerOnly(operation), !AccessPolicy.anonymouslyReachable.contains(operation),
+                           "\(operation)")
+        }
+        for ownerOnly: OSSOperation in [.listBuckets, .putBucket, .deleteBucket, .getBucketInfo, .getBucketLocation,
+                                        .putBucketACL, .getBucketACL, .putObjectACL, .getObjectACL] {
+            XCTAssertTrue(AccessPolicy.isOwnerOnly(ownerOnly), "\(ownerOnly)")
+        }
+        XCTAssertFalse(AccessPolicy.isOwnerOnly(.getObject))
+    }
+
     func testAddressingPathAndVirtualHosted() throws {
         let exists: (String) -> Bool = { $0 == "bkt" }
         func resolve(_ host: String, _ path: String) throws -> [String?] {

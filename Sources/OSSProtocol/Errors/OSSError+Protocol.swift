@@ -11,6 +11,12 @@ extension OSSError {
     /// True when this error has code `code`.
     public func `is`(_ code: OSSErrorCode) -> Bool { self.code == code.rawValue }
 
+    /// True when this error has one of `codes`.
+    public func `is`(oneOf codes: OSSErrorCode...) -> Bool { codes.contains { $0.rawValue == code } }
+
+    /// The code of this error as a table entry, nil for a code the table does not know (or none).
+    public var knownCode: OSSErrorCode? { OSSErrorCode.named(code) }
+
     /// Element names that are fields, not extras.
     static let fieldNames: Set<String> = ["Code", "Message", "RequestId", "HostId", "EC"]
 

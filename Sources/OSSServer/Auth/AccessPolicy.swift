@@ -26,14 +26,16 @@ enum AccessPolicy {
         guard canWrite(effective(objectACL, bucket: bucket.acl)) else { throw ServerError.accessDenied() }
     }
 
-    /// Operations only the owner may call (bucket management, ACL reads and writes).
-    static func isOwnerOnly(_ operation: OSSOperation) -> Bool {
-        switch operation {
-        case .listBuckets, .putBucket, .deleteBucket, .getBucketInfo, .getBucketLocation, .putBucketACL,
-             .getBucketACL, .putObjectACL, .getObjectACL, .unsupported:
-            return true
-        default:
-            return false
-        }
-    }
+    /// The operations an anonymous caller may reach at all (each then checked against the bucket's
+    /// and object's ACL by its handler). Everything else, including any operation added later until
+    /// someone lists it here, is the owner's alone: deny by default.
+    static let anonymouslyReachable: Set<OSSOperation> = [
+        .listObjects, .listObjectsV2, .putObject, .getObject, .headObject, .getObjectMeta, .deleteObject,
+        .deleteMultipleObjects, .copyObject, .appendObject, .putSymlink, .getSymlink,
+        .initiateMultipartUpload, .uploadPart, .uploadPartCopy, .completeMultipartUpload, .abortMultipartUpload,
+        .listParts, .listMultipartUploads, .restoreObject,
+    ]
+
+    /// Operations only the owner may call: all but `anonymouslyReachable`.
+    static func isOwnerOnly(_ operation: OSSOperation) -> Bool { !anonymouslyReachable.contains(operation) }
 }

@@ -115,8 +115,6 @@ extension ServerError {
             ("OSSAccessKeyId", accessKeyId),
         ]
         if let canonical = check.canonicalRequest { extras.append(("CanonicalRequest", canonical)) }
-        return ServerError(.signatureDoesNotMatch,
-                           "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
-                           ec: "0002-00000040", extras: extras)
+        return ServerError(.signatureDoesNotMatch, extras: extras)
     }
 }

@@ -10,18 +10,15 @@ struct ServerError: Error, Sendable, CustomStringConvertible {
     var extras: [(name: String, value: String)] = []
     var headers: [(name: String, value: String)] = []
 
-    init(_ status: Int, _ code: String, _ message: String, ec: String,
+    /// An error whose code, HTTP status, message and EC come from the shared table (`OSSErrorCode`),
+    /// so the server and the client cannot disagree on them. `message` and `ec` replace the table's
+    /// where one code carries several documented answers (InvalidArgument, AccessDenied); `status`
+    /// overrides it only where this server made a documented choice of its own.
+    init(_ code: OSSErrorCode, _ message: String? = nil, ec: String? = nil, status: Int? = nil,
          extras: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = []) {
-        self.status = status; self.code = code; self.message = message; self.ec = ec
+        self.status = status ?? code.httpStatus; self.code = code.rawValue
+        self.message = message ?? code.defaultMessage; self.ec = ec ?? code.ec ?? ""
         self.extras = extras; self.headers = headers
-    }
-
-    /// An error whose code and HTTP status come from the shared table (`OSSErrorCode`), so the
-    /// server and the client cannot disagree on them; `status` overrides the table only where this
-    /// server made a documented choice of its own.
-    init(_ code: OSSErrorCode, _ message: String, ec: String, status: Int? = nil,
-         extras: [(name: String, value: String)] = [], headers: [(name: String, value: String)] = []) {
-        self.init(status ?? code.httpStatus, code.rawValue, message, ec: ec, extras: extras, headers: headers)
     }
 
     var description: String { "\(status) \(code): \(message)" }
