@@ -39,7 +39,6 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .executableTarget(name: "ossfuse", dependencies: [
             "FUSEBinding", "OSSFileSystem", "OSSClient", "OSSProtocol",

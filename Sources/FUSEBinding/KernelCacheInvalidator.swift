@@ -1,6 +1,7 @@
 import CFuse3
 import Dispatch
 import Foundation
+import Synchronization
 import OSSFileSystem
 
 /// Tells the kernel to drop what it cached where the file system changed it outside a reply: an
@@ -19,10 +20,9 @@ import OSSFileSystem
 /// Notifications go through a serial dispatch queue, never a Swift pool thread: the kernel may
 /// block the writing thread on a page lock until some other request is answered.
 final class KernelCacheInvalidator: @unchecked Sendable {
-    // @unchecked: `known` is guarded by `lock`; `session` is set before the loop starts and
-    // cleared (after draining `queue`) only after it ended.
-    private let lock = NSLock()
-    private var known = Set<UInt64>()
+    // @unchecked: `session` is set before the loop starts and cleared (after draining `queue`)
+    // only after it ended.
+    private let known = Mutex(Set<UInt64>())
     private let queue = DispatchQueue(label: "ossfuse.fuse-notify")
     private var session: OpaquePointer?
 
@@ -35,7 +35,7 @@ final class KernelCacheInvalidator: @unchecked Sendable {
     func observe(_ attributes: FileAttributes) {
         guard attributes.mode & 0o170000 == 0o120000 else { return }  // S_IFMT, S_IFLNK
         let ino = attributes.ino
-        let seenBefore = lock.withLock { !known.insert(ino).inserted }
+        let seenBefore = known.withLock { !$0.insert(ino).inserted }
         guard seenBefore else { return }
         queue.async {
             guard let session = self.session else { return }
@@ -54,6 +54,6 @@ final class KernelCacheInvalidator: @unchecked Sendable {
 
     /// The kernel dropped (some of) its references to `ino`; it will be re-reported if still used.
     func forget(_ ino: UInt64) {
-        _ = lock.withLock { known.remove(ino) }
+        _ = known.withLock { $0.remove(ino) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Attributes per path with a TTL (`attr_timeout`), and remembered absences (`negative_timeout`).
 /// The readlink text lives in the link's entry, so it expires and is invalidated with its attributes.
@@ -36,7 +37,7 @@ final class AttributeCache: Sendable {
     /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
     private static let sweepInterval = 10_000
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
     private let attributeTimeout: Double
     private let negativeTimeout: Double
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSProtocol
 
 /// First pages of directory listings brought back by lookups' probes (`ListObjectsV2` of `d/`
@@ -18,7 +19,7 @@ final class DirectoryProbePages: Sendable {
         var generation: UInt64
     }
 
-    private let pages = Locked([String: Kept]())
+    private let pages = Mutex([String: Kept]())
 
     func keep(_ page: ListObjectsPage, for path: String, time: Date, generation: UInt64) {
         pages.withLock { pages in

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The mtime and ctime a directory gets when entries are added to it or removed from it through
 /// this mount, as on a local disk. Kept in memory for the mount's life rather than stored: storing
@@ -9,7 +10,7 @@ final class DirectoryTimes: Sendable {
     /// stored times again).
     static let capacity = 100_000
 
-    private let times = Locked([String: Timestamp]())
+    private let times = Mutex([String: Timestamp]())
 
     /// An entry of `directory` changed at `now`.
     func entryChanged(in directory: String, at now: Timestamp) {

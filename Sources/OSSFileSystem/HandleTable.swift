@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSProtocol
 
 /// One open file: reads go through its prefetcher, or through its staged copy when it writes.
@@ -52,7 +53,7 @@ final class HandleTable: Sendable {
         var stat: NodeStat
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     func add(_ handle: FileHandle) -> HandleNumber {
         state.withLock { s in

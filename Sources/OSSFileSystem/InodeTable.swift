@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What an inode is. A path whose object changes kind gets a new inode (the kernel refuses an inode
 /// that changes its file type).
@@ -28,7 +29,7 @@ final class InodeTable: Sendable {
         var next: InodeNumber = 2
     }
 
-    private let state = Locked(State())
+    private let state = Mutex(State())
 
     /// The current path of `ino`, nil when unknown or detached.
     func path(of ino: InodeNumber) -> String? {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSProtocol
 
 /// The POSIX view of a bucket (or of a prefix in it) over any `ObjectStore`: paths, inodes, caches,
@@ -53,9 +54,9 @@ public final class OSSFileSystem: FileSystemOperations {
     let clock: @Sendable () -> Date
     /// The metadata layer: caches, listings, lookups, the attribute rule.
     let superblock: Superblock
-    private let attributeInvalidator = Locked<(@Sendable (InodeNumber) -> Void)?>(nil)
+    private let attributeInvalidator = Mutex<(@Sendable (InodeNumber) -> Void)?>(nil)
     /// Keys whose refused read was logged (once per key until a restore of it is asked for here).
-    let frozenKeysLogged = Locked(Set<String>())
+    let frozenKeysLogged = Mutex(Set<String>())
 
     /// - Parameters:
     ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Progress lines for one long operation (a directory rename): a line at every multiple of `every`
 /// items, and one whenever `interval` seconds passed since the last line. Thread-safe; lines go to the file system's logger.
@@ -8,7 +9,7 @@ final class ProgressLog: Sendable {
         var lastTime: Date
     }
 
-    private let state: Locked<State>
+    private let state: Mutex<State>
     private let total: Int
     private let every: Int
     private let interval: Double
@@ -21,7 +22,7 @@ final class ProgressLog: Sendable {
         self.every = every
         self.interval = interval
         self.sink = sink
-        self.state = Locked(State(lastTime: Date()))
+        self.state = Mutex(State(lastTime: Date()))
     }
 
     /// One more item done; logs when a step or the interval has passed since the last line.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSProtocol
 
 /// The metadata layer (mountpoint-s3's superblock is the model): what the mount knows about paths,
@@ -21,9 +22,9 @@ final class Superblock: Sendable {
     /// Directory times moved by entry changes made here.
     let directoryTimes = DirectoryTimes()
     /// Lookups in flight, so concurrent ones for one path share one request (pair).
-    let inflight = Locked([String: Task<NodeStat?, any Error>]())
+    let inflight = Mutex([String: Task<NodeStat?, any Error>]())
     /// Lookup misses per directory, and the listings they started.
-    let bursts: Locked<LookupBursts>
+    let bursts: Mutex<LookupBursts>
     /// First listing pages that lookups' directory probes brought back, for the readdir that
     /// usually follows (`ls -l d` looks `d` up, then lists it): see `DirectoryProbePages`.
     let probePages = DirectoryProbePages()
@@ -31,7 +32,7 @@ final class Superblock: Sendable {
     /// not uploaded): answered before anything else.
     private let localStat: @Sendable (String) -> NodeStat?
     private let logSink: (@Sendable (String) -> Void)?
-    private let hiddenKeys = Locked(Set<String>())
+    private let hiddenKeys = Mutex(Set<String>())
 
     init(store: any ObjectStore, configuration: MountConfiguration, clock: @escaping @Sendable () -> Date,
          logger: (@Sendable (String) -> Void)?, localStat: @escaping @Sendable (String) -> NodeStat?) {
@@ -42,7 +43,7 @@ final class Superblock: Sendable {
         self.mountTime = Timestamp(clock())
         self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
                                     negativeTimeout: configuration.negativeTimeout)
-        self.bursts = Locked(LookupBursts(window: configuration.attributeTimeout))
+        self.bursts = Mutex(LookupBursts(window: configuration.attributeTimeout))
         self.logSink = logger
         self.localStat = localStat
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -7,7 +8,7 @@ import FoundationNetworking
 /// buckets; waits (bounded) for its `listening on` line; stopped on `deinit`.
 ///
 /// The binary is looked up in `$OSSFUSE_BIN_DIR`, else `<package root>/.build/debug`.
-// @unchecked: mutable state (process, port) is guarded by `lock`.
+// @unchecked: mutable state (process, port, lifeline) lives in `state`.
 public final class ServerProcess: @unchecked Sendable {
     /// Errors starting or talking to the server.
     public struct Failure: Error, CustomStringConvertible {
@@ -28,11 +29,13 @@ public final class ServerProcess: @unchecked Sendable {
     /// How long `start`/`restart` wait for the listening line.
     public let startTimeout: TimeInterval
 
-    private let lock = NSLock()
-    private var process: Process?
-    /// Write end of the server's standard input: the server exits when it closes (see `launch`).
-    private var lifeline: Lifeline?
-    private var boundPort = 0
+    private let state = Mutex(ChildState())
+    private struct ChildState {
+        var process: Process?
+        /// Write end of the server's standard input: the server exits when it closes (see `launch`).
+        var lifeline: Lifeline?
+        var boundPort = 0
+    }
     private let ownsRoot: Bool
 
     /// Starts a server. `arguments` are appended to the command line (e.g. `["--fault-rate", "0.1"]`).
@@ -60,21 +63,23 @@ public final class ServerProcess: @unchecked Sendable {
     }
 
     /// The port the server listens on (kept across `restart`).
-    public var port: Int { lock.withLock { boundPort } }
+    public var port: Int { state.withLock { $0.boundPort } }
 
     /// `http://127.0.0.1:PORT` (path-style addressing).
     public var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     /// True while the child process runs.
-    public var isRunning: Bool { lock.withLock { process?.isRunning ?? false } }
+    public var isRunning: Bool { state.withLock { $0.process?.isRunning ?? false } }
 
     /// The child's process id while it runs.
-    public var processIdentifier: Int32? { lock.withLock { process.flatMap { $0.isRunning ? $0.processIdentifier : nil } } }
+    public var processIdentifier: Int32? {
+        state.withLock { $0.process.flatMap { $0.isRunning ? $0.processIdentifier : nil } }
+    }
 
     /// Closes this process's end of the server's standard input, as this process's death would:
     /// the server then ends by itself (`--exit-on-stdin-eof`).
     public func closeLifeline() {
-        let lifeline: Lifeline? = lock.withLock { defer { self.lifeline = nil }; return self.lifeline }
+        let lifeline: Lifeline? = state.withLock { state in defer { state.lifeline = nil }; return state.lifeline }
         lifeline?.closeKeptEnd()
     }
 
@@ -166,17 +171,17 @@ public final class ServerProcess: @unchecked Sendable {
             child.waitUntilExit()
             throw Failure("ossfuse-server did not report listening within \(startTimeout) s")
         }
-        lock.withLock {
-            process = child
-            self.lifeline = lifeline
-            boundPort = bound
+        state.withLock {
+            $0.process = child
+            $0.lifeline = lifeline
+            $0.boundPort = bound
         }
     }
 
     private func terminate(signal: Int32) {
-        let child: Process? = lock.withLock {
-            let current = process
-            process = nil
+        let child: Process? = state.withLock {
+            let current = $0.process
+            $0.process = nil
             return current
         }
         guard let child, child.isRunning else { return }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSClient
 import OSSProtocol
 import TestSupport
@@ -118,12 +119,10 @@ final class LoggingTests: CommandMountTestCase {
 /// A stand-in syslog daemon: a datagram socket bound at `path`, drained by a thread (a full
 /// queue would block the logging process in syslog(3)); removed by `stop()`.
 final class SyslogCapture: @unchecked Sendable {
-    // @unchecked: `messages` is guarded by `lock`; `fd` is closed once, by `stop()`.
+    // @unchecked: `fd` is closed once, by `stop()`.
     private let fd: Int32
     private let path: String
-    private let lock = NSLock()
-    private var messages: [String] = []
-    private var stopped = false
+    private let state = Mutex((messages: [String](), stopped: false))
     private let finished = DispatchSemaphore(value: 0)
 
     init(path: String) throws {
@@ -166,11 +165,11 @@ final class SyslogCapture: @unchecked Sendable {
 
     private func drain() {
         var buffer = [UInt8](repeating: 0, count: 16384)
-        while !lock.withLock({ stopped }) {
+        while !state.withLock({ $0.stopped }) {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 {
                 let text = String(decoding: buffer[0..<count], as: UTF8.self)
-                lock.withLock { messages.append(text) }
+                state.withLock { $0.messages.append(text) }
             }
         }
         finished.signal()
@@ -179,15 +178,15 @@ final class SyslogCapture: @unchecked Sendable {
     /// Stops draining, removes the socket and returns every message received; safe to call twice.
     @discardableResult
     func stop() -> [String] {
-        let first = lock.withLock { () -> Bool in
-            defer { stopped = true }
-            return !stopped
+        let first = state.withLock { state -> Bool in
+            defer { state.stopped = true }
+            return !state.stopped
         }
         if first {
             finished.wait()
             close(fd)
             unlink(path)
         }
-        return lock.withLock { messages }
+        return state.withLock { $0.messages }
     }
 }

@@ -1,25 +1,24 @@
 import Foundation
+import Synchronization
 import OSSProtocol
 import TestSupport
 
 /// Wraps any store and counts requests per operation, so request-count assertions hold for every
 /// backend of the contract suite.
-final class CountingObjectStore: ObjectStore, @unchecked Sendable {
-    // @unchecked: `counts` is only touched under `lock`.
+final class CountingObjectStore: ObjectStore, Sendable {
     private let base: any ObjectStore
-    private let lock = NSLock()
-    private var counts: [StoreOperation: Int] = [:]
+    private let counts = Mutex([StoreOperation: Int]())
 
     init(_ base: any ObjectStore) { self.base = base }
 
     private func count(_ operation: StoreOperation) {
-        lock.lock(); counts[operation, default: 0] += 1; lock.unlock()
+        counts.withLock { $0[operation, default: 0] += 1 }
     }
 
-    func requests(_ operation: StoreOperation) -> Int { lock.lock(); defer { lock.unlock() }; return counts[operation, default: 0] }
-    var total: Int { lock.lock(); defer { lock.unlock() }; return counts.values.reduce(0, +) }
-    var summary: [StoreOperation: Int] { lock.lock(); defer { lock.unlock() }; return counts }
-    func reset() { lock.lock(); counts = [:]; lock.unlock() }
+    func requests(_ operation: StoreOperation) -> Int { counts.withLock { $0[operation, default: 0] } }
+    var total: Int { counts.withLock { $0.values.reduce(0, +) } }
+    var summary: [StoreOperation: Int] { counts.withLock { $0 } }
+    func reset() { counts.withLock { $0 = [:] } }
 
     func headObject(_ key: String) async throws -> ObjectMetadata { count(.headObject); return try await base.headObject(key) }
     func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {

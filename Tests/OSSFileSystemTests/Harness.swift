@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import OSSClient
 import OSSFileSystem
 import OSSProtocol
@@ -15,21 +16,17 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
 }
 
 /// A clock the tests move by hand, so cache expiry never depends on wall time.
-final class ManualClock: @unchecked Sendable {
-    // @unchecked: `date` is only touched under `lock`.
-    private let lock = NSLock()
-    private var date = Date(timeIntervalSince1970: 1_700_000_000)
-    var now: Date { lock.lock(); defer { lock.unlock() }; return date }
-    func advance(_ seconds: Double) { lock.lock(); date += seconds; lock.unlock() }
+final class ManualClock: Sendable {
+    private let date = Mutex(Date(timeIntervalSince1970: 1_700_000_000))
+    var now: Date { date.withLock { $0 } }
+    func advance(_ seconds: Double) { date.withLock { $0 += seconds } }
 }
 
 /// Collects log lines.
-final class LogLines: @unchecked Sendable {
-    // @unchecked: `lines` is only touched under `lock`.
-    private let lock = NSLock()
-    private var stored: [String] = []
-    func append(_ line: String) { lock.lock(); stored.append(line); lock.unlock() }
-    var lines: [String] { lock.lock(); defer { lock.unlock() }; return stored }
+final class LogLines: Sendable {
+    private let stored = Mutex([String]())
+    func append(_ line: String) { stored.withLock { $0.append(line) } }
+    var lines: [String] { stored.withLock { $0 } }
 }
 
 /// One file system over one fresh store, with path-level helpers (what a shell would do).

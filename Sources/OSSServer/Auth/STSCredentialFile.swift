@@ -1,5 +1,5 @@
+import Synchronization
 import Foundation
-import NIOConcurrencyHelpers
 
 /// `--sts-credentials FILE`: temporary credentials the server accepts besides its own key, one per
 /// line as `id:secret:token:expiry-unix-seconds` (`#` comments and blank lines skipped). The file
@@ -14,7 +14,7 @@ final class STSCredentialFile: Sendable {
     }
 
     let path: String
-    private let state = NIOLockedValueBox<(stamp: [Int], entries: [String: Entry])>(([], [:]))
+    private let state = Mutex<(stamp: [Int], entries: [String: Entry])>(([], [:]))
 
     init(path: String) { self.path = path }
 
@@ -23,7 +23,7 @@ final class STSCredentialFile: Sendable {
         var info = stat()
         let stamp = stat(path, &info) == 0
             ? [Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec] : []
-        return state.withLockedValue { current in
+        return state.withLock { current in
             if current.stamp != stamp {
                 let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
                 current = (stamp, Self.parse(text))

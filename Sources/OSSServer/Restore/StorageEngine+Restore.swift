@@ -34,7 +34,7 @@ extension StorageEngine {
     /// for archive classes, so Standard objects cost no lookup).
     func restoreStatus(of object: ObjectRecord, now: Int64 = currentPreciseMillis()) throws -> RestoreStatus {
         guard RestoreStatus.needsRestore(object.storageClass) else { return .frozen }
-        let row = try lock.withLock { try index.restore(bucket: object.bucket, key: object.key) }
+        let row = try exclusively { try index.restore(bucket: object.bucket, key: object.key) }
         return RestoreRules.status(of: object, row: row, now: now)
     }
 
@@ -42,7 +42,7 @@ extension StorageEngine {
     /// under the lock that it is still `object`, applies `RestoreRules.request`, stores the row.
     func requestRestore(_ object: ObjectRecord, days: Int, tier: String?, delayMillis: Int64,
                         now: Int64 = currentPreciseMillis()) throws -> RestoreRules.Outcome {
-        try lock.withLock {
+        try exclusively {
             guard let current = try index.object(bucket: object.bucket, key: object.key) else {
                 throw ServerError.noSuchKey(object.key)
             }

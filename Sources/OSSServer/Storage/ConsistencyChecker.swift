@@ -25,7 +25,7 @@ struct ConsistencyReport: Sendable {
 enum ConsistencyChecker {
     static func check(root: String) throws -> ConsistencyReport {
         let engine = try StorageEngine(root: root, recover: false)
-        return try engine.lock.withLock {
+        return try engine.exclusively {
             let files = engine.directory.allDataFiles()
             var report = ConsistencyReport()
             var referenced = Set<String>()

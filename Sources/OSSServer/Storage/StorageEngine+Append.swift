@@ -7,7 +7,7 @@ extension StorageEngine {
     func append(bucket: String, key: String, position: Int64, received: WrittenData,
                 makeRecord: (WrittenData) -> ObjectRecord) throws -> ObjectRecord {
         defer { directory.removeTemp(received.id) }
-        return try lock.withLock {
+        return try exclusively {
             guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
             let existing = try index.object(bucket: bucket, key: key)
             if let existing, existing.type != .appendable { throw ServerError.objectNotAppendable }

@@ -8,7 +8,7 @@ extension StorageEngine {
     /// With `sameKey` the row is updated in place (metadata edit; no data touched).
     func copyObject(sourceBucket: String, sourceKey: String, destinationBucket: String, destinationKey: String,
                     forbidOverwrite: Bool, build: (ObjectRecord) throws -> ObjectRecord) throws -> ObjectRecord {
-        let (record, replaced): (ObjectRecord, [String]) = try lock.withLock {
+        let (record, replaced): (ObjectRecord, [String]) = try exclusively {
             guard bucketCache[sourceBucket] != nil else { throw ServerError.noSuchBucket(sourceBucket) }
             guard bucketCache[destinationBucket] != nil else { throw ServerError.noSuchBucket(destinationBucket) }
             guard let source = try index.object(bucket: sourceBucket, key: sourceKey) else {

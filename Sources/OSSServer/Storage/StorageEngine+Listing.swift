@@ -21,7 +21,7 @@ extension StorageEngine {
     /// Lists `bucket` using the key index; a run of keys that rolls up into one common prefix is
     /// skipped with one index seek, so a page costs O(page size) rows.
     func list(bucket: String, _ query: ListingQuery) throws -> ListingResult {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
             return try listUnlocked(bucket: bucket, query)
         }

@@ -3,7 +3,7 @@ import OSSProtocol
 
 extension StorageEngine {
     func createUpload(_ upload: UploadRecord) throws {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[upload.bucket] != nil else { throw ServerError.noSuchBucket(upload.bucket) }
             try index.insertUpload(upload)
         }
@@ -11,7 +11,7 @@ extension StorageEngine {
 
     /// The upload, checked to belong to `bucket`/`key`.
     func upload(id: String, bucket: String, key: String) throws -> UploadRecord {
-        try lock.withLock {
+        try exclusively {
             guard let upload = try index.upload(id: id), upload.bucket == bucket, upload.key == key else {
                 throw ServerError.noSuchUpload(id)
             }
@@ -21,7 +21,7 @@ extension StorageEngine {
 
     /// Records an uploaded part (data already installed); replaces an earlier part with that number.
     func commitPart(_ part: PartRecord, bucket: String, key: String) throws {
-        let replaced: String? = try lock.withLock {
+        let replaced: String? = try exclusively {
             do {
                 guard let upload = try index.upload(id: part.uploadId), upload.bucket == bucket, upload.key == key else {
                     throw ServerError.noSuchUpload(part.uploadId)
@@ -40,11 +40,11 @@ extension StorageEngine {
     }
 
     func parts(uploadId: String, after marker: Int = 0, limit: Int = 10_001) throws -> [PartRecord] {
-        try lock.withLock { try index.parts(uploadId: uploadId, after: marker, limit: limit) }
+        try exclusively { try index.parts(uploadId: uploadId, after: marker, limit: limit) }
     }
 
     func uploads(bucket: String, keyMarker: String, uploadIdMarker: String, limit: Int) throws -> [UploadRecord] {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
             return try index.uploads(bucket: bucket, keyMarker: keyMarker, uploadIdMarker: uploadIdMarker, limit: limit)
         }
@@ -52,7 +52,7 @@ extension StorageEngine {
 
     /// AbortMultipartUpload: drops the upload and its parts' data.
     func abortUpload(id: String, bucket: String, key: String) throws {
-        let removed: [String] = try lock.withLock {
+        let removed: [String] = try exclusively {
             guard let upload = try index.upload(id: id), upload.bucket == bucket, upload.key == key else {
                 throw ServerError.noSuchUpload(id)
             }
@@ -67,7 +67,7 @@ extension StorageEngine {
     /// files, and removes the upload and its rows in one transaction; then deletes the part files
     /// the object does not use and the replaced object's data.
     func completeUpload(id: String, record: ObjectRecord, forbidOverwrite: Bool) throws {
-        let removed: [String] = try lock.withLock {
+        let removed: [String] = try exclusively {
             do {
                 guard try index.upload(id: id) != nil else { throw ServerError.noSuchUpload(id) }
                 guard bucketCache[record.bucket] != nil else { throw ServerError.noSuchBucket(record.bucket) }

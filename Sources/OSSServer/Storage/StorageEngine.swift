@@ -1,25 +1,31 @@
+import Synchronization
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOConcurrencyHelpers
 import OSSProtocol
 
 /// Buckets and objects: the metadata index plus the data files, behind one lock.
 /// Every method is synchronous and may block on disk; call it from the server's thread pool.
 /// A change commits its index row only after its data file is fsynced and in place, and removes the
 /// data it replaced only after the commit, so a crash never exposes half an object.
-// @unchecked: the index is only touched while holding `lock`; the bucket cache has its own lock.
+// @unchecked: the index is only touched inside `exclusively`; the bucket cache has its own lock.
 final class StorageEngine: @unchecked Sendable {
     let directory: DataDirectory
     let index: MetadataIndex
-    let lock = NIOLock()
-    private let bucketBox = NIOLockedValueBox([String: BucketRecord]())
+    /// Guards a region (index reads and writes with their file moves), not a value: hence `()`.
+    private let lock = Mutex(())
+    private let bucketBox = Mutex([String: BucketRecord]())
     /// Bucket rows by name. Reads take only the box's own lock, so bucket lookups never wait for
-    /// a long storage operation; writes happen while holding `lock` too.
+    /// a long storage operation; writes happen inside `exclusively` too.
     var bucketCache: [String: BucketRecord] {
-        get { bucketBox.withLockedValue { $0 } }
-        set { bucketBox.withLockedValue { $0 = newValue } }
+        get { bucketBox.withLock { $0 } }
+        set { bucketBox.withLock { $0 = newValue } }
+    }
+
+    /// Runs `body` while holding the storage lock.
+    func exclusively<Result>(_ body: () throws -> Result) throws -> Result {
+        try lock.withLock { _ throws -> Result in try body() }
     }
 
     /// Opens the store at `root`; with `recover` (normal startup) removes temp files and
@@ -37,14 +43,14 @@ final class StorageEngine: @unchecked Sendable {
 
     // MARK: Buckets (served from memory; cheap enough for the event loop)
 
-    func bucket(_ name: String) -> BucketRecord? { bucketBox.withLockedValue { $0[name] } }
+    func bucket(_ name: String) -> BucketRecord? { bucketBox.withLock { $0[name] } }
 
     func buckets() -> [BucketRecord] { bucketCache.values.sorted { $0.name < $1.name } }
 
     /// Creates the bucket; returns false when it already existed.
     @discardableResult
     func createBucket(_ name: String, acl: ObjectACL = .private) throws -> Bool {
-        try lock.withLock {
+        try exclusively {
             if bucketCache[name] != nil { return false }
             let record = BucketRecord(name: name, createdMillis: currentMillis(), acl: acl == .default ? .private : acl)
             try index.insertBucket(record)
@@ -54,7 +60,7 @@ final class StorageEngine: @unchecked Sendable {
     }
 
     func deleteBucket(_ name: String) throws {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[name] != nil else { throw ServerError.noSuchBucket(name) }
             if try index.bucketHasContent(name) { throw ServerError.bucketNotEmpty(name) }
             try index.deleteBucket(name)
@@ -63,7 +69,7 @@ final class StorageEngine: @unchecked Sendable {
     }
 
     func setBucketACL(_ name: String, _ acl: ObjectACL) throws {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[name] != nil else { throw ServerError.noSuchBucket(name) }
             try index.setBucketACL(name, acl)
             bucketCache[name]?.acl = acl
@@ -73,7 +79,7 @@ final class StorageEngine: @unchecked Sendable {
     // MARK: Objects
 
     func object(bucket: String, key: String) throws -> ObjectRecord? {
-        try lock.withLock { try index.object(bucket: bucket, key: key) }
+        try exclusively { try index.object(bucket: bucket, key: key) }
     }
 
     /// Looks the object up and opens its data files in one step, so a concurrent overwrite cannot
@@ -82,7 +88,7 @@ final class StorageEngine: @unchecked Sendable {
     func openObject(bucket: String, key: String, wanted: (ObjectRecord) throws -> ClosedRange<Int64>? = { record in
         record.size > 0 ? 0...(record.size - 1) : nil
     }) throws -> (record: ObjectRecord, files: [OpenSegment])? {
-        try lock.withLock {
+        try exclusively {
             guard let record = try index.object(bucket: bucket, key: key) else { return nil }
             guard record.type != .symlink, let range = try wanted(record) else { return (record, []) }
             var files: [OpenSegment] = []
@@ -104,7 +110,7 @@ final class StorageEngine: @unchecked Sendable {
     /// Commits `record` (its data, if any, must already be installed under `record.dataId`).
     /// Throws FileAlreadyExists when `forbidOverwrite` and the key exists; then the new data is removed.
     func commitObject(_ record: ObjectRecord, forbidOverwrite: Bool) throws {
-        let replaced: [String] = try lock.withLock {
+        let replaced: [String] = try exclusively {
             do {
                 guard bucketCache[record.bucket] != nil else { throw ServerError.noSuchBucket(record.bucket) }
                 return try index.connection.transaction {
@@ -124,7 +130,7 @@ final class StorageEngine: @unchecked Sendable {
 
     /// Deletes the row, then its data. Absent keys are fine (OSS answers 204 anyway).
     func deleteObject(bucket: String, key: String) throws {
-        let removed: [String] = try lock.withLock {
+        let removed: [String] = try exclusively {
             guard let old = try index.object(bucket: bucket, key: key) else { return [] }
             try index.deleteObject(bucket: bucket, key: key)
             return old.dataIds
@@ -135,7 +141,7 @@ final class StorageEngine: @unchecked Sendable {
     /// Changes an existing row in place (ACL, metadata edit); throws NoSuchKey when absent.
     @discardableResult
     func updateObject(bucket: String, key: String, _ change: (inout ObjectRecord) throws -> Void) throws -> ObjectRecord {
-        try lock.withLock {
+        try exclusively {
             try index.connection.transaction {
                 guard var record = try index.object(bucket: bucket, key: key) else { throw ServerError.noSuchKey(key) }
                 try change(&record)
