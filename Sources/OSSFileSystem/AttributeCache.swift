@@ -35,14 +35,20 @@ final class AttributeCache: Sendable {
 
     /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
     private static let sweepInterval = 10_000
+    /// Per-path entries kept at most (a `find` over a million names must not keep a million):
+    /// past it, expired entries go, then arbitrary ones down to 90 % of it. Names a fresh listing
+    /// holds are still answered from the listing (`lookup`).
+    static let defaultEntryBudget = 100_000
 
     private let state = Locked(State())
     private let attributeTimeout: Double
     private let negativeTimeout: Double
+    let entryBudget: Int
 
-    init(attributeTimeout: Double, negativeTimeout: Double) {
+    init(attributeTimeout: Double, negativeTimeout: Double, entryBudget: Int = AttributeCache.defaultEntryBudget) {
         self.attributeTimeout = attributeTimeout
         self.negativeTimeout = negativeTimeout
+        self.entryBudget = max(entryBudget, 1)
     }
 
     /// What is known of `path` at `now`. A fresh listing of the parent answers for its children.
@@ -72,7 +78,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
@@ -80,7 +86,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
@@ -109,16 +115,30 @@ final class AttributeCache: Sendable {
                 s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
             }
             s.storesSinceSweep += entries.count
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
-    private static func sweepIfDue(_ s: inout State, now: Date) {
+    private func sweepIfDue(_ s: inout State, now: Date) {
         s.storesSinceSweep += 1
-        guard s.storesSinceSweep >= sweepInterval else { return }
-        s.storesSinceSweep = 0
+        if s.storesSinceSweep >= Self.sweepInterval {
+            s.storesSinceSweep = 0
+            s.entries = s.entries.filter { $0.value.expires > now }
+            s.listings = s.listings.filter { $0.value.expires > now }
+        }
+        guard s.entries.count > entryBudget else { return }
         s.entries = s.entries.filter { $0.value.expires > now }
-        s.listings = s.listings.filter { $0.value.expires > now }
+        let keep = entryBudget - entryBudget / 10
+        guard s.entries.count > keep else { return }
+        // Arbitrary victims (dictionary order): cheap, and any of them can be asked for again.
+        let excess = s.entries.count - keep
+        for key in s.entries.keys.prefix(excess) { s.entries[key] = nil }
+    }
+
+    /// The kernel forgot the inode of `path`: its own entry goes (a listing of its parent that is
+    /// still fresh keeps answering for it).
+    func forget(_ path: String) {
+        state.withLock { s in _ = s.entries.removeValue(forKey: path) }
     }
 
     /// Number of cached entries (for tests).

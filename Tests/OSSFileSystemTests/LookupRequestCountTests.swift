@@ -117,3 +117,35 @@ import Testing
         }
     }
 }
+
+/// What the kernel forgets, the mount forgets: the inode and the cached attributes of its path.
+@Suite struct ForgetTests {
+    @Test func forgetFreesTheInodeAndItsCachedAttributes() async throws {
+        let h = try await Harness(.memory)
+        try await h.raw.putObject("file", body: .bytes(Data("x".utf8)), options: WriteOptions())
+        let reply = try await h.fs.lookup(parent: Harness.root, name: "file")
+        let ino = reply.attributes.ino
+        #expect(h.fs.inodes.record(ino) != nil)
+        #expect(h.fs.superblock.cachedStat("file") != nil)
+        let cached = h.fs.superblock.cache.count
+        h.fs.forget(ino, lookups: 1)
+        #expect(h.fs.inodes.record(ino) == nil)
+        #expect(h.fs.superblock.cachedStat("file") == nil)
+        #expect(h.fs.superblock.cache.count == cached - 1)
+        // Asked again, it is looked up again (probe listing + HEAD), under the same serial.
+        h.store.reset()
+        let again = try await h.fs.lookup(parent: Harness.root, name: "file")
+        #expect(again.attributes.serial == reply.attributes.serial)
+        #expect(h.store.total == 2, "\(h.store.summary)")
+    }
+
+    @Test func anInodeStillReferencedKeepsItsAttributes() async throws {
+        let h = try await Harness(.memory)
+        try await h.raw.putObject("file", body: .bytes(Data("x".utf8)), options: WriteOptions())
+        let ino = try await h.fs.lookup(parent: Harness.root, name: "file").attributes.ino
+        _ = try await h.fs.lookup(parent: Harness.root, name: "file")
+        h.fs.forget(ino, lookups: 1)
+        #expect(h.fs.inodes.record(ino) != nil)
+        #expect(h.fs.superblock.cachedStat("file") != nil)
+    }
+}
