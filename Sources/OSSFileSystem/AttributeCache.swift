@@ -67,7 +67,11 @@ final class AttributeCache: Sendable {
 
     /// The last known stat of `path`, even expired (to keep HEAD metadata across listings).
     func stale(_ path: String) -> NodeStat? {
-        state.withLock { $0.entries[path]?.stat }
+        state.withLock { s in
+            if let entry = s.entries[path] { return entry.stat }
+            guard !path.isEmpty else { return nil }
+            return s.listings[KeyMapping.parent(of: path)]?.stats[KeyMapping.name(of: path)]
+        }
     }
 
     /// Bumped by every invalidation: an answer fetched before a local change must not be cached.
@@ -93,7 +97,12 @@ final class AttributeCache: Sendable {
     /// Marks the cached directory `path` as having a marker object (seen in its own listing).
     func noteMarker(_ path: String) {
         state.withLock { s in
-            if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true }
+            if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true; return }
+            // Known only from its parent's listing: it gets an entry of its own that says so.
+            guard !path.isEmpty, s.entries[path] == nil, let listing = s.listings[KeyMapping.parent(of: path)],
+                  var stat = listing.stats[KeyMapping.name(of: path)], stat.kind == .directory else { return }
+            stat.hasMarker = true
+            s.entries[path] = Entry(stat: stat, expires: listing.expires)
         }
     }
 
@@ -111,8 +120,10 @@ final class AttributeCache: Sendable {
             s.listings[directory] = Listing(stats: stats, sorted: entries, expires: expires,
                                             negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)),
                                             complete: complete)
-            for entry in entries {
-                s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
+            // The listing answers for its names (`lookup`): older per-path entries of them go
+            // rather than being copied, so a listed name costs one stat in memory, not two.
+            if !s.entries.isEmpty {
+                for entry in entries { s.entries.removeValue(forKey: KeyMapping.child(directory, entry.name)) }
             }
             s.storesSinceSweep += entries.count
             sweepIfDue(&s, now: now)
