@@ -36,14 +36,20 @@ final class AttributeCache: Sendable {
 
     /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
     private static let sweepInterval = 10_000
+    /// Per-path entries kept at most (a `find` over a million names must not keep a million):
+    /// past it, expired entries go, then arbitrary ones down to 90 % of it. Names a fresh listing
+    /// holds are still answered from the listing (`lookup`).
+    static let defaultEntryBudget = 100_000
 
     private let state = Mutex(State())
     private let attributeTimeout: Double
     private let negativeTimeout: Double
+    let entryBudget: Int
 
-    init(attributeTimeout: Double, negativeTimeout: Double) {
+    init(attributeTimeout: Double, negativeTimeout: Double, entryBudget: Int = AttributeCache.defaultEntryBudget) {
         self.attributeTimeout = attributeTimeout
         self.negativeTimeout = negativeTimeout
+        self.entryBudget = max(entryBudget, 1)
     }
 
     /// What is known of `path` at `now`. A fresh listing of the parent answers for its children.
@@ -62,7 +68,11 @@ final class AttributeCache: Sendable {
 
     /// The last known stat of `path`, even expired (to keep HEAD metadata across listings).
     func stale(_ path: String) -> NodeStat? {
-        state.withLock { $0.entries[path]?.stat }
+        state.withLock { s in
+            if let entry = s.entries[path] { return entry.stat }
+            guard !path.isEmpty else { return nil }
+            return s.listings[KeyMapping.parent(of: path)]?.stats[KeyMapping.name(of: path)]
+        }
     }
 
     /// Bumped by every invalidation: an answer fetched before a local change must not be cached.
@@ -73,7 +83,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
@@ -81,14 +91,19 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
     /// Marks the cached directory `path` as having a marker object (seen in its own listing).
     func noteMarker(_ path: String) {
         state.withLock { s in
-            if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true }
+            if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true; return }
+            // Known only from its parent's listing: it gets an entry of its own that says so.
+            guard !path.isEmpty, s.entries[path] == nil, let listing = s.listings[KeyMapping.parent(of: path)],
+                  var stat = listing.stats[KeyMapping.name(of: path)], stat.kind == .directory else { return }
+            stat.hasMarker = true
+            s.entries[path] = Entry(stat: stat, expires: listing.expires)
         }
     }
 
@@ -106,20 +121,36 @@ final class AttributeCache: Sendable {
             s.listings[directory] = Listing(stats: stats, sorted: entries, expires: expires,
                                             negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)),
                                             complete: complete)
-            for entry in entries {
-                s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
+            // The listing answers for its names (`lookup`): older per-path entries of them go
+            // rather than being copied, so a listed name costs one stat in memory, not two.
+            if !s.entries.isEmpty {
+                for entry in entries { s.entries.removeValue(forKey: KeyMapping.child(directory, entry.name)) }
             }
             s.storesSinceSweep += entries.count
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
-    private static func sweepIfDue(_ s: inout State, now: Date) {
+    private func sweepIfDue(_ s: inout State, now: Date) {
         s.storesSinceSweep += 1
-        guard s.storesSinceSweep >= sweepInterval else { return }
-        s.storesSinceSweep = 0
+        if s.storesSinceSweep >= Self.sweepInterval {
+            s.storesSinceSweep = 0
+            s.entries = s.entries.filter { $0.value.expires > now }
+            s.listings = s.listings.filter { $0.value.expires > now }
+        }
+        guard s.entries.count > entryBudget else { return }
         s.entries = s.entries.filter { $0.value.expires > now }
-        s.listings = s.listings.filter { $0.value.expires > now }
+        let keep = entryBudget - entryBudget / 10
+        guard s.entries.count > keep else { return }
+        // Arbitrary victims (dictionary order): cheap, and any of them can be asked for again.
+        let excess = s.entries.count - keep
+        for key in s.entries.keys.prefix(excess) { s.entries[key] = nil }
+    }
+
+    /// The kernel forgot the inode of `path`: its own entry goes (a listing of its parent that is
+    /// still fresh keeps answering for it).
+    func forget(_ path: String) {
+        state.withLock { s in _ = s.entries.removeValue(forKey: path) }
     }
 
     /// Number of cached entries (for tests).

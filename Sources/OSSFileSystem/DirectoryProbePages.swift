@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import OSSProtocol
 
-/// First pages of directory listings brought back by lookups' probes (`ListObjectsV2` of `d/`
-/// with delimiter `/`), kept briefly so that the listing of `d` which usually follows its lookup
+/// First pages of directory listings brought back by lookups (`ListObjectsV2` of `d/` with
+/// delimiter `/`, sent when siblings crowded the lookup's probe: see `LookupProbe`), kept briefly
+/// so that the listing of `d` which usually follows its lookup
 /// (`ls -l d`, `find`, `cp -r`) starts from page two. A page is used at most once, only while no
 /// local change happened since it was fetched (the attribute cache's generation) and while it is
 /// younger than the attribute timeout: the same promise as any cached listing.

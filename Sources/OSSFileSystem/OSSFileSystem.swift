@@ -105,8 +105,14 @@ public final class OSSFileSystem: FileSystemOperations {
         return entry(path, try await stat(path))
     }
 
+    /// The kernel dropped `lookups` references to `ino`; at zero the inode goes, and with it the
+    /// cached attributes of its path (memory stays bounded by what the kernel holds).
     public func forget(_ ino: InodeNumber, lookups: UInt64) {
-        if inodes.forget(ino, count: lookups) { handles.contentChanged(ino) }
+        let path = inodes.path(of: ino)
+        if inodes.forget(ino, count: lookups) {
+            handles.contentChanged(ino)
+            if let path, !path.isEmpty, inodes.inode(of: path) == nil { superblock.cache.forget(path) }
+        }
     }
 
     public func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double) {

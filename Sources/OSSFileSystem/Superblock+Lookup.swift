@@ -4,48 +4,79 @@ import OSSProtocol
 /// How the metadata layer asks the store what a path is, and recognises what an object is (file,
 /// special file, directory, native or legacy link) from the answer.
 extension Superblock {
-    /// Asks the store what `path` is: HeadObject on the key and a one-key listing of `path/`, sent
-    /// concurrently. A HEAD saying Symlink, SymlinkTargetNotExist or InvalidTargetType means a link;
-    /// NoSuchKey is the only "no such object". A bucket with both `a` and `a/` shows the file.
+    /// Asks the store what `path` is, starting with one listing of the keys beginning with its key
+    /// (`LookupProbe`): nothing there costs that one request; a directory without a marker too; a
+    /// file adds its HEAD (the stored mode, owner and times), a native link its GetSymlink, a
+    /// directory marker its HEAD. Only when siblings sharing the name's beginning (`a-1`, `a.txt`
+    /// sort between `a` and `a/`) fill the probe's page does a second listing, of `path/`, decide.
+    /// A bucket with both `a` and `a/` shows the file.
     func fetchStat(_ path: String) async throws -> NodeStat? {
         let key = keys.objectKey(path)
         let dirPrefix = keys.directoryPrefix(path)
-        let store = self.store
-        let started = (time: clock(), generation: cache.generation)
-        async let headResult = capture { try await store.headObject(key) }
-        // The probe asks for a whole first page: when `path` is a directory, the readdir that
-        // usually follows starts from it instead of listing the same page again.
-        async let probeResult = capture {
-            try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: nil,
-                                        maxKeys: DirectoryProbePages.pageSize)
+        let probe = try await store.listObjects(prefix: key, delimiter: nil, continuationToken: nil,
+                                                maxKeys: LookupProbe.pageSize)
+        switch LookupProbe.classify(probe, key: key, directoryPrefix: dirPrefix) {
+        case .nothing:
+            return nil
+        case .file(let listed):
+            return try await headStat(path, listed: listed)
+        case .directory(marker: false):
+            return .directory(mtime: mountTime, metadata: [:])
+        case .directory(marker: true):
+            return try await markerStat(dirPrefix)
+        case .undecided:
+            return try await directoryProbe(path)
         }
-        switch await headResult {
-        case .success(let metadata):
-            if metadata.type == .symlink, var link = try await linkStat(path) {
-                link.storageClass = metadata.storageClass  // the link's own, as all but length/ETag
+    }
+
+    /// A file (or link) the probe listed: GetSymlink for a native link, else HEAD. A HEAD saying
+    /// Symlink, SymlinkTargetNotExist or InvalidTargetType means a link; NoSuchKey, that the object
+    /// went away since the listing.
+    private func headStat(_ path: String, listed: ObjectSummary) async throws -> NodeStat? {
+        if listed.type == .symlink, var link = try await linkStat(path) {
+            link.storageClass = listed.storageClass  // the link's own, as all but length/ETag
+            return link
+        }
+        do {
+            let metadata = try await store.headObject(keys.objectKey(path))
+            if metadata.type == .symlink {
+                guard var link = try await linkStat(path) else { return nil }
+                link.storageClass = metadata.storageClass
                 return link
             }
-            if metadata.type != .symlink { return try await objectStat(path, metadata) }
-        case .failure(let error) where ErrnoMapping.isLinkFollowFailure(error):
-            if let link = try await linkStat(path) { return link }
-        case .failure(let error) where ErrnoMapping.isNoSuchKey(error):
-            break
-        case .failure(let error):
-            throw error
+            return try await objectStat(path, metadata)
+        } catch where ErrnoMapping.isLinkFollowFailure(error) {
+            return try await linkStat(path)
+        } catch where ErrnoMapping.isNoSuchKey(error) {
+            return nil
         }
-        let probe = try await probeResult.get()
-        guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
-        probePages.keep(probe, for: path, time: started.time, generation: started.generation)
-        guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
-            return .directory(mtime: mountTime, metadata: [:])
-        }
-        // A marker `d/` sorts first under its prefix: its metadata carries the directory's mode.
+    }
+
+    /// A directory with a marker `d/`: its metadata carries the directory's mode.
+    private func markerStat(_ dirPrefix: String) async throws -> NodeStat {
         do {
             let marker = try await store.headObject(dirPrefix)
             return .directory(mtime: Timestamp(marker.lastModified), marker: true, metadata: marker.userMetadata, etag: marker.etag)
         } catch where ErrnoMapping.isNoSuchKey(error) {
             return .directory(mtime: mountTime, metadata: [:])
         }
+    }
+
+    /// The probe could not tell whether `path/` holds keys (siblings filled its page; there is no
+    /// file `path`): a listing of `path/`, whose first page is kept for the readdir that usually
+    /// follows (`DirectoryProbePages`).
+    private func directoryProbe(_ path: String) async throws -> NodeStat? {
+        let dirPrefix = keys.directoryPrefix(path)
+        let started = (time: clock(), generation: cache.generation)
+        let probe = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: nil,
+                                                maxKeys: DirectoryProbePages.pageSize)
+        guard !probe.contents.isEmpty || !probe.commonPrefixes.isEmpty else { return nil }
+        probePages.keep(probe, for: path, time: started.time, generation: started.generation)
+        // A marker `d/` sorts first under its prefix.
+        guard let first = probe.contents.first, first.key.utf8.elementsEqual(dirPrefix.utf8) else {
+            return .directory(mtime: mountTime, metadata: [:])
+        }
+        return try await markerStat(dirPrefix)
     }
 
     /// The full stat of a child a listing showed as `kind`: HEAD of the object (a file, or a
@@ -112,9 +143,4 @@ extension Superblock {
         stat.size = Int64(text.utf8.count)
         return stat
     }
-}
-
-/// The outcome of `body` as a value, so two concurrent requests can both be awaited.
-func capture<T: Sendable>(_ body: @Sendable () async throws -> T) async -> Result<T, any Error> {
-    do { return .success(try await body()) } catch { return .failure(error) }
 }

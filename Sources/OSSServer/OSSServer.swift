@@ -21,6 +21,10 @@ public final class OSSServer: Sendable {
             guard BucketName.isValid(name) else { throw ServerStartError("invalid bucket name \(name)") }
             try storage.createBucket(name)
         }
+        if let spec = configuration.populate {
+            guard let bucket = configuration.buckets.first else { throw ServerStartError("--populate needs --bucket") }
+            _ = try storage.populate(bucket: bucket, spec)
+        }
         let threadPool = NIOThreadPool(numberOfThreads: 8)
         threadPool.start()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))

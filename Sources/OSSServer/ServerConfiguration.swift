@@ -29,6 +29,8 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a RestoreObject takes before an Archive, Cold Archive or Deep Cold Archive object
     /// becomes readable (`--restore-delay`; default 60, about what OSS takes for Archive).
     public var restoreDelaySeconds: Double = 60
+    /// `--populate`: empty objects put into the first bucket at startup (see `PopulateSpec`).
+    public var populate: PopulateSpec?
 
     /// Creates a configuration.
     public init(root: String, host: String = "127.0.0.1", port: Int = 0, accessKeyId: String, accessKeySecret: String,

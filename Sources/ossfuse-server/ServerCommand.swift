@@ -75,6 +75,9 @@ struct ServerCommand: AsyncParsableCommand {
             help: "Seconds a RestoreObject takes before an Archive, ColdArchive or DeepColdArchive object can be read.")
     var restoreDelay: Double = 60
 
+    @Option(help: ArgumentHelp("At startup, put empty objects into the first --bucket in one transaction: comma-separated DIR/:N (N objects in DIR) or DIR/:DxN (D directories of N objects each), e.g. big/:500000,tree/:1000x500.", valueName: "SPEC"))
+    var populate: String?
+
     @Flag(help: "Check that the index and the data files agree, print findings, exit non-zero if not.")
     var check = false
 
@@ -91,6 +94,10 @@ struct ServerCommand: AsyncParsableCommand {
         }
         guard parsedCNAMEs != nil else { throw ValidationError("--cname must be HOST=BUCKET, e.g. files.localhost=test.") }
         guard restoreDelay >= 0, restoreDelay.isFinite else { throw ValidationError("--restore-delay must not be negative.") }
+        guard populate.map({ PopulateSpec($0) != nil }) ?? true else {
+            throw ValidationError("--populate must be DIR/:N or DIR/:DxN, comma-separated, e.g. big/:500000,tree/:1000x500.")
+        }
+        guard populate == nil || !buckets.isEmpty else { throw ValidationError("--populate needs --bucket.") }
         guard check || parsedListen != nil else { throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:0.") }
         guard check || credentials != nil else {
             throw ValidationError("Give --access-key-id and --access-key-secret (or OSS_ACCESS_KEY_ID / OSS_ACCESS_KEY_SECRET).")
@@ -144,6 +151,7 @@ struct ServerCommand: AsyncParsableCommand {
         configuration.strictness.qpsLimitStormSeconds = qpsLimitStorm
         configuration.strictness.clockSkewSeconds = clockSkew
         configuration.restoreDelaySeconds = restoreDelay
+        configuration.populate = populate.flatMap(PopulateSpec.init)
         try await OSSServer(configuration: configuration).run { host, port in
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))

@@ -16,6 +16,36 @@ import Testing
         #expect(cache.lookup("b", now: t0 + 2) == .unknown)
     }
 
+    @Test func theEntryBudgetIsEnforcedAndListingsStillAnswer() {
+        let cache = AttributeCache(attributeTimeout: 60, negativeTimeout: 5, entryBudget: 1000)
+        let t0 = Date(timeIntervalSince1970: 1000)
+        for i in 0..<5000 { cache.store("f\(i)", Self.file, now: t0) }
+        #expect(cache.count <= 1000, "per-path entries kept within the budget")
+        #expect(cache.count >= 900 - 1, "down to 90 % of it, not emptied")
+        // A listing of 3000 names: the entries stay bounded, the listing answers for every name.
+        let entries = (0..<3000).map { ListedEntry(name: "n\(String(format: "%04d", $0))", stat: Self.file) }
+        cache.storeListing("big", entries: entries, now: t0)
+        #expect(cache.count <= 1000)
+        #expect(cache.stale("big/n0001") == Self.file, "a listed name's last stat comes from the listing")
+        #expect(cache.lookup("big/n0000", now: t0 + 1) == .hit(Self.file))
+        #expect(cache.lookup("big/n2999", now: t0 + 1) == .hit(Self.file))
+        #expect(cache.lookup("big/other", now: t0 + 1) == .absent)
+        #expect(cache.listing("big", now: t0 + 1)?.count == 3000)
+    }
+
+    @Test func forgettingAPathDropsItsEntryOnly() {
+        let cache = AttributeCache(attributeTimeout: 60, negativeTimeout: 5)
+        let t0 = Date(timeIntervalSince1970: 1000)
+        cache.store("a", Self.file, now: t0)
+        cache.storeListing("d", entries: [ListedEntry(name: "x", stat: Self.file)], now: t0)
+        #expect(cache.count == 1, "a listed name is kept once, in the listing")
+        cache.forget("a")
+        cache.forget("d/x")
+        #expect(cache.count == 0)
+        #expect(cache.lookup("a", now: t0 + 1) == .unknown)
+        #expect(cache.lookup("d/x", now: t0 + 1) == .hit(Self.file), "the parent's fresh listing still answers")
+    }
+
     @Test func aListingAnswersForItsChildrenAndTheirAbsence() {
         let cache = AttributeCache(attributeTimeout: 10, negativeTimeout: 2)
         let t0 = Date(timeIntervalSince1970: 1000)

@@ -57,7 +57,7 @@ import Testing
         #expect(entries.first { $0.name == "abs" }?.entry?.attributes.size == 11)
         #expect(entries.first { $0.name == "rel" }?.entry?.attributes.size == 8)
         // One HEAD per small Appendable entry (abs, rel, log); the text comes with the HEAD.
-        #expect(h.store.requests(.headObject) == 2 + 3)  // + the lookup of "d" (its key, its marker)
+        #expect(h.store.requests(.headObject) == 1 + 3)  // + the lookup of "d" (its marker; its probe is a listing)
         #expect(h.store.requests(.getObject) == 0)
         #expect(try await h.readlink("d/abs", on: other) == "/etc/passwd")
         // A repeat listing within the TTL costs nothing.

@@ -145,3 +145,76 @@ final class ServerLogicTests: XCTestCase {
         XCTAssertThrowsError(try storage.deleteBucket("b"), "a bucket with objects cannot be deleted")
     }
 }
+
+/// The listing is a bounded range scan: its cost follows what it returns, not what lies around it.
+final class ServerListingScanTests: XCTestCase {
+    private func populated(_ spec: String) throws -> (StorageEngine, URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ossfuse-scan-\(UUID().uuidString)")
+        let storage = try StorageEngine(root: root.path)
+        try storage.createBucket("b")
+        let parsed = try XCTUnwrap(PopulateSpec(spec))
+        XCTAssertEqual(try storage.populate(bucket: "b", parsed), parsed.objectCount)
+        return (storage, root)
+    }
+
+    private func scanned(_ storage: StorageEngine, _ body: () throws -> Void) rethrows -> Int {
+        let before = storage.lock.withLock { storage.index.rowsScanned }
+        try body()
+        return storage.lock.withLock { storage.index.rowsScanned } - before
+    }
+
+    func testCommonPrefixesAreSkippedWithOneSeekEach() throws {
+        let (storage, root) = try populated("tree/:200x50,zz/:3000")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var page = ListingResult()
+        let rows = try scanned(storage) { page = try storage.list(bucket: "b", ListingQuery(prefix: "tree/", delimiter: "/", maxKeys: 1000)) }
+        XCTAssertEqual(page.commonPrefixes.count, 200)
+        XCTAssertEqual(page.commonPrefixes.first, "tree/d000/")
+        XCTAssertEqual(page.commonPrefixes.last, "tree/d199/")
+        XCTAssertFalse(page.isTruncated)
+        XCTAssertLessThanOrEqual(rows, 201, "one row per common prefix, not its 50 objects; nothing past tree/")
+    }
+
+    func testScanStopsAtPrefixEndAndAtMaxKeys() throws {
+        let (storage, root) = try populated("a/:10,a0/:5000,b/:5000")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var page = ListingResult()
+        var rows = try scanned(storage) { page = try storage.list(bucket: "b", ListingQuery(prefix: "a/", delimiter: "/", maxKeys: 1000)) }
+        XCTAssertEqual(page.entries.map(\.key), (0..<10).map { "a/f\($0)" })
+        XCTAssertLessThanOrEqual(rows, 10, "the scan ends at the prefix's end, not max-keys rows later")
+        rows = try scanned(storage) { page = try storage.list(bucket: "b", ListingQuery(prefix: "b/", delimiter: "/", maxKeys: 7)) }
+        XCTAssertEqual(page.entries.count, 7)
+        XCTAssertTrue(page.isTruncated)
+        XCTAssertEqual(page.nextMarker, "b/f0006")
+        XCTAssertLessThanOrEqual(rows, 8)
+        rows = try scanned(storage) { page = try storage.list(bucket: "b", ListingQuery(prefix: "a", delimiter: "/", maxKeys: 1)) }
+        XCTAssertEqual(page.commonPrefixes, ["a/"])
+        XCTAssertTrue(page.isTruncated, "a0/ follows")
+        XCTAssertLessThanOrEqual(rows, 2)
+        rows = try scanned(storage) { page = try storage.list(bucket: "b", ListingQuery(prefix: "nothing", delimiter: "/", maxKeys: 1000)) }
+        XCTAssertTrue(page.entries.isEmpty && page.commonPrefixes.isEmpty)
+        XCTAssertEqual(rows, 0)
+        // Paging by marker over common prefixes and objects gives each once.
+        var seen: [String] = []
+        var after: String?
+        repeat {
+            page = try storage.list(bucket: "b", ListingQuery(delimiter: "/", after: after, maxKeys: 2))
+            seen += page.commonPrefixes + page.entries.map(\.key)
+            after = page.nextMarker
+        } while after != nil
+        XCTAssertEqual(seen, ["a/", "a0/", "b/"])
+    }
+
+    func testPopulateSpecSyntax() throws {
+        XCTAssertEqual(PopulateSpec("big/:500000,tree/:1000x500")?.objectCount, 1_000_000)
+        XCTAssertEqual(PopulateSpec(":3")?.objectCount, 3)
+        XCTAssertNil(PopulateSpec("big:5"), "a directory ends with /")
+        XCTAssertNil(PopulateSpec("/big/:5"))
+        XCTAssertNil(PopulateSpec("big/:x5"))
+        XCTAssertNil(PopulateSpec("big/:-1"))
+        XCTAssertNil(PopulateSpec(""))
+        var keys: [String] = []
+        PopulateSpec("t/:2x3,:2")!.forEachKey { keys.append($0) }
+        XCTAssertEqual(keys, ["t/d0/f0", "t/d0/f1", "t/d0/f2", "t/d1/f0", "t/d1/f1", "t/d1/f2", "f0", "f1"])
+    }
+}

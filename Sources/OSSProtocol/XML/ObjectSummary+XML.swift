@@ -44,7 +44,7 @@ public enum ListingEncoding {
     /// The `<ListBucketResult>` root of a ListObjects answer (V1 or V2) and the name decoder its
     /// `<EncodingType>` asks for.
     static func listBucketResult(_ data: Data) throws -> (root: XMLNode, decode: (String) throws -> String) {
-        let root = try XMLNode.parse(data)
+        let root = try XMLNode.parseFast(data)
         guard root.name == "ListBucketResult" else { throw XMLDocumentError.unexpected("root \(root.name)") }
         return (root, decoder(root.string("EncodingType")))
     }

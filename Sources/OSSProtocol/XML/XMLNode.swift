@@ -15,6 +15,12 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
 
     init(name: String) { self.name = name }
 
+    /// Adds `child` (for the parsers only).
+    func appendChild(_ child: XMLNode) { children.append(child) }
+
+    /// Sets the character data (for the parsers only).
+    func setText(_ text: String) { self.text = text }
+
     /// The first child named `name`.
     public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
     /// All children named `name`.
@@ -31,6 +37,16 @@ public final class XMLNode: @unchecked Sendable {  // built once by the parser, 
     }
     /// ISO-8601 text of child `name`.
     public func date(_ name: String) -> Date? { string(name).flatMap { HTTPDate.parseISO8601($0.trimmingHTTPWhitespace()) } }
+
+    /// Parses a document as `parse` does, through the one-pass `XMLFastParser` when the document
+    /// stays within what it handles (listing pages do), else through the full parser.
+    public static func parseFast(_ data: Data) throws -> XMLNode {
+        guard String(validating: data, as: UTF8.self) != nil else {
+            throw XMLDocumentError.malformed("document is not valid UTF-8")
+        }
+        if let root = XMLFastParser.parse(data) { return root }
+        return try parse(data)
+    }
 
     /// Parses a document; throws `XMLDocumentError` when it is not well-formed XML.
     public static func parse(_ data: Data) throws -> XMLNode {

@@ -6,6 +6,9 @@ import OSSProtocol
 /// primary-key index orders them bytewise, which is the order OSS listings use.
 final class MetadataIndex {
     let connection: SQLiteConnection
+    /// Index rows listings have stepped through since the index was opened (tests check that a
+    /// listing reads O(entries returned) rows).
+    private(set) var rowsScanned = 0
 
     /// Opens the index at `path`, in WAL mode, creating the schema if needed.
     init(path: String) throws {
@@ -107,20 +110,43 @@ final class MetadataIndex {
         try connection.run("DELETE FROM objects WHERE bucket=? AND key=?", [.text(bucket), .blob(Array(key.utf8))])
     }
 
-    /// Up to `limit` entries of `bucket` with key > `after` (or ≥ `from`), in byte order.
-    func scan(bucket: String, from: [UInt8], inclusive: Bool, limit: Int) throws -> [ListingEntry] {
-        var entries: [ListingEntry] = []
+    /// What a range scan's visitor says after seeing one key.
+    enum ScanStep {
+        /// Decode this row into a `ListingEntry`, hand it over, and go on to the next row.
+        case take
+        /// Stop here (the row is not decoded).
+        case stop
+    }
+
+    /// Steps through the keys of `bucket` from `from` (inclusive or not) up to `before` (exclusive,
+    /// nil: no bound) in byte order, calling `visit` with each raw key; a row is decoded into a
+    /// `ListingEntry` only when `visit` takes it. Rows past the point where `visit` stops are never read.
+    func scan(bucket: String, from: [UInt8], inclusive: Bool, before: [UInt8]?,
+              visit: ([UInt8]) -> ScanStep, take: (ListingEntry) -> Void) throws {
         let op = inclusive ? ">=" : ">"
-        try connection.query("""
-            SELECT key, type, size, etag, mtime_ms, storage_class FROM objects
-            WHERE bucket=? AND key \(op) ? ORDER BY key LIMIT ?
-            """, [.text(bucket), .blob(from), .integer(Int64(limit))]) { row in
-            entries.append(ListingEntry(
-                key: String(decoding: row.blob(0) ?? [], as: UTF8.self),
-                type: ObjectType(rawValue: row.text(1) ?? "") ?? .normal, size: row.integer(2),
-                etag: row.text(3) ?? "", lastModifiedMillis: row.integer(4), storageClass: row.text(5) ?? "Standard"))
+        var arguments: [SQLiteValue] = [.text(bucket), .blob(from)]
+        var bound = ""
+        if let before {
+            bound = " AND key < ?"
+            arguments.append(.blob(before))
         }
-        return entries
+        try connection.scan("""
+            SELECT key, type, size, etag, mtime_ms, storage_class FROM objects
+            WHERE bucket=? AND key \(op) ?\(bound) ORDER BY key
+            """, arguments) { row in
+            rowsScanned += 1
+            let key = row.blob(0) ?? []
+            switch visit(key) {
+            case .stop:
+                return false
+            case .take:
+                take(ListingEntry(
+                    key: String(decoding: key, as: UTF8.self),
+                    type: ObjectType(rawValue: row.text(1) ?? "") ?? .normal, size: row.integer(2),
+                    etag: row.text(3) ?? "", lastModifiedMillis: row.integer(4), storageClass: row.text(5) ?? "Standard"))
+                return true
+            }
+        }
     }
 
     private static func objectRecord(_ row: SQLiteRow) -> ObjectRecord {

@@ -96,6 +96,23 @@ final class SQLiteConnection {
         }
     }
 
+    /// Runs a query and calls `row` for each result row until it returns false: the rest of the
+    /// result is never stepped, so a range scan reads only the rows it uses.
+    func scan(_ sql: String, _ arguments: [SQLiteValue] = [], row: (SQLiteRow) throws -> Bool) throws {
+        let statement = try prepared(sql)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        try bind(arguments, to: statement)
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw lastError(rc) }
+            if try !row(SQLiteRow(statement: statement)) { return }
+        }
+    }
+
     /// Runs `body` inside one IMMEDIATE transaction; rolls back if it throws.
     func transaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN IMMEDIATE")

@@ -18,8 +18,9 @@ struct ListingResult: Sendable {
 }
 
 extension StorageEngine {
-    /// Lists `bucket` using the key index; a run of keys that rolls up into one common prefix is
-    /// skipped with one index seek, so a page costs O(page size) rows.
+    /// Lists `bucket` as a bounded range scan of the key index: it starts at the prefix (or past the
+    /// marker), stops at the prefix's end and after `maxKeys` results, and skips a common prefix's
+    /// keys with one index seek, so a page costs O(entries returned) rows whatever lies around it.
     func list(bucket: String, _ query: ListingQuery) throws -> ListingResult {
         try exclusively {
             guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
@@ -31,6 +32,9 @@ extension StorageEngine {
         let prefix = Array(query.prefix.utf8)
         let delimiter = Array(query.delimiter.utf8)
         let after = query.after.map { Array($0.utf8) }
+        // Every key starting with `prefix` sorts below its successor (none: no upper bound).
+        let end = prefix.isEmpty ? nil : Self.successor(of: prefix)
+        let maxKeys = query.maxKeys
         var result = ListingResult()
         var count = 0
         var cursor = prefix
@@ -39,35 +43,34 @@ extension StorageEngine {
             cursor = after
             inclusive = false
         }
-        scanning: while true {
-            let limit = min(1000, query.maxKeys - count + 1)
-            let batch = try index.scan(bucket: bucket, from: cursor, inclusive: inclusive, limit: limit)
-            if batch.isEmpty { break }
-            for entry in batch {
-                let key = Array(entry.key.utf8)
-                guard key.starts(with: prefix) else { break scanning }
-                if !delimiter.isEmpty, let end = Self.delimiterEnd(in: key, from: prefix.count, delimiter: delimiter) {
-                    let common = Array(key[..<end])
-                    guard let next = Self.successor(of: common) else { break scanning }
-                    if let after, !after.lexicographicallyPrecedes(common) {
-                        cursor = next; inclusive = true
-                        continue scanning
-                    }
-                    if count == query.maxKeys { result.isTruncated = true; break scanning }
+        var done = false
+        while !done {
+            var seek: [UInt8]?
+            try index.scan(bucket: bucket, from: cursor, inclusive: inclusive, before: end, visit: { key in
+                guard key.starts(with: prefix) else { done = true; return .stop }
+                if !delimiter.isEmpty, let stop = Self.delimiterEnd(in: key, from: prefix.count, delimiter: delimiter) {
+                    let common = Array(key[..<stop])
+                    guard let next = Self.successor(of: common) else { done = true; return .stop }
+                    seek = next
+                    if let after, !after.lexicographicallyPrecedes(common) { return .stop }
+                    if count == maxKeys { result.isTruncated = true; done = true; return .stop }
                     let text = String(decoding: common, as: UTF8.self)
                     result.commonPrefixes.append(text)
                     result.nextMarker = text
                     count += 1
-                    cursor = next; inclusive = true
-                    continue scanning
+                    return .stop
                 }
-                if count == query.maxKeys { result.isTruncated = true; break scanning }
+                if count == maxKeys { result.isTruncated = true; done = true; return .stop }
+                return .take
+            }, take: { entry in
                 result.entries.append(entry)
                 result.nextMarker = entry.key
                 count += 1
-                cursor = key; inclusive = false
-            }
-            if batch.count < limit { break }
+            })
+            if done { break }
+            guard let seek else { break }
+            cursor = seek
+            inclusive = true
         }
         if !result.isTruncated { result.nextMarker = nil }
         return result
