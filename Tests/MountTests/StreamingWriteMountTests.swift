@@ -108,8 +108,9 @@ final class StreamingWriteMountTests: MountTestCase {
         XCTAssertEqual(try sh(m, "sha256sum < rw.bin"), try local("sha256sum < local.bin"))
     }
 
-    /// The server goes away after parts went up and stays away while the rest is written: those
-    /// background parts fail. It comes back before close: close re-sends what failed and
+    /// The server goes away after parts went up and stays away while the rest is written: the
+    /// background parts started then meet a server that is down (they fail, or their retries
+    /// outlast the outage). It comes back before close: close sends whatever is missing and
     /// succeeds, and the object is whole. (An outage over the close itself makes close() fail:
     /// ServerLossMountTests.)
     func testFailedBackgroundPartsAreSentAgainAtClose() throws {
