@@ -186,4 +186,19 @@ final class StreamingWriteMountTests: MountTestCase {
         let counts = TestServer.difference(try server.stats(), before)
         XCTAssertEqual(counts, ["PutObject": 20], "requests for 20 creates: \(counts)")
     }
+
+    /// git's lock-file dance in a directory made here (write `HEAD.lock`, rename it to `HEAD`,
+    /// then `config.lock`, a name never seen, ...): the renames keep the directory's names known,
+    /// so no lookup asks the server. Each round is its PutObject, and the rename's CopyObject and
+    /// DeleteObject.
+    func testLockFileRenamesInAFreshDirectoryNeedNoLookups() throws {
+        let m = try mount(options: ["attr_timeout=600", "negative_timeout=600"])
+        try sh(m, "mkdir repo")
+        try local("printf data > one")
+        let before = try server.stats()
+        try sh(m, "for i in 1 2 3 4 5; do cp \(q(scratch + "/one")) repo/f$i.lock && mv repo/f$i.lock repo/f$i; done")
+        let counts = TestServer.difference(try server.stats(), before)
+        XCTAssertEqual(counts, ["PutObject": 5, "CopyObject": 5, "DeleteObject": 5], "requests: \(counts)")
+        XCTAssertEqual(try sh(m, "ls repo; cat repo/f5"), "f1\nf2\nf3\nf4\nf5\ndata")
+    }
 }
