@@ -41,13 +41,31 @@ extension OSSFileSystem {
                 if changes.mtime == nil, PosixMetadata.mtime(stat.userMetadata ?? [:]) == nil {
                     metadata[PosixMetadata.mtime] = stat.mtime.metadataValue  // keep it: the copy is a new Last-Modified
                 }
-                stat = try await persistMetadata(path, stat, (stat.userMetadata ?? [:]).merging(metadata) { $1 })
+                let stored = stat.userMetadata ?? [:]
+                let merged = stored.merging(metadata) { $1 }
+                if Self.changesOnlyCtime(stored, merged) {
+                    // chown to the owner it has (tar -x as root, for every directory), or atime
+                    // alone: nothing stored would change but ctime, which is kept here and stored
+                    // with the next change that costs a request anyway. No CopyObject.
+                    stat.userMetadata = merged
+                    stat.applyTimes(merged)
+                } else {
+                    stat = try await persistMetadata(path, stat, merged)
+                }
                 // A writer opened before keeps the metadata of its open: its upload must not undo this.
                 if !handles.writers(of: ino).isEmpty { handles.addPending(ino, metadata) }
             }
             noteCreated(path, stat, entryAdded: false)
         }
         return (attributes(ino, withLocalWrites(ino, stat)), configuration.attributeTimeout)
+    }
+
+    /// Whether `merged` differs from `stored` in nothing but ctime.
+    static func changesOnlyCtime(_ stored: [String: String], _ merged: [String: String]) -> Bool {
+        var stored = stored, merged = merged
+        stored[PosixMetadata.ctime] = nil
+        merged[PosixMetadata.ctime] = nil
+        return stored == merged
     }
 
     /// The kernel checks permissions itself (`default_permissions`); this repeats the owner rules

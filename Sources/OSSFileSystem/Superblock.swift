@@ -172,6 +172,16 @@ final class Superblock: Sendable {
             cache.invalidateTree(from)
             cache.invalidateTree(to)
             directoryTimes.forgetTree(from)
+        } else if let moved {
+            // One object moved, known in full: the parents' cached listings lose and gain the
+            // name instead of being dropped, so the next name looked up there (git's next
+            // `config.lock`) is still answered without a request, as after a create.
+            cache.noteLocalChange(from, nil, now: clock())
+            cache.noteLocalChange(to, moved, now: clock())
+            for directory in Set([KeyMapping.parent(of: from), KeyMapping.parent(of: to)]) {
+                directoryTimes.entryChanged(in: directory, at: now())
+            }
+            return
         } else {
             cache.invalidate(from)
             cache.invalidate(to)

@@ -66,7 +66,7 @@ extension StorageEngine {
     /// Inserts the empty objects `spec` names into `bucket` (replacing same-named ones) in one
     /// transaction; returns how many.
     func populate(bucket: String, _ spec: PopulateSpec) throws -> Int {
-        try lock.withLock {
+        try exclusively {
             guard bucketCache[bucket] != nil else { throw ServerError.noSuchBucket(bucket) }
             let now = currentMillis()
             var count = 0
