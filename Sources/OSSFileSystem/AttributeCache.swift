@@ -31,6 +31,7 @@ final class AttributeCache: Sendable {
         var listings: [String: Listing] = [:]
         var generation: UInt64 = 0
         var storesSinceSweep = 0
+        var statistics = CacheStatistics()
     }
 
     /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
@@ -48,14 +49,30 @@ final class AttributeCache: Sendable {
     /// What is known of `path` at `now`. A fresh listing of the parent answers for its children.
     func lookup(_ path: String, now: Date) -> Answer {
         state.withLock { s in
-            if let entry = s.entries[path], entry.expires > now {
-                return entry.stat.map { .hit($0) } ?? .absent
-            }
-            guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
-                return .unknown
-            }
-            if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
-            return listing.complete && listing.negativeExpires > now ? .absent : .unknown
+            let answer = Self.answer(s, path, now: now)
+            if answer == .unknown { s.statistics.attributeMisses += 1 } else { s.statistics.attributeHits += 1 }
+            return answer
+        }
+    }
+
+    private static func answer(_ s: State, _ path: String, now: Date) -> Answer {
+        if let entry = s.entries[path], entry.expires > now {
+            return entry.stat.map { .hit($0) } ?? .absent
+        }
+        guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
+            return .unknown
+        }
+        if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
+        return listing.complete && listing.negativeExpires > now ? .absent : .unknown
+    }
+
+    /// Hits and misses so far, and what is held now (for `-o metrics`).
+    var statistics: CacheStatistics {
+        state.withLock { s in
+            var statistics = s.statistics
+            statistics.attributeEntries = s.entries.count
+            statistics.listingEntries = s.listings.count
+            return statistics
         }
     }
 
@@ -127,7 +144,11 @@ final class AttributeCache: Sendable {
     /// The fresh complete listing of `directory`, if any.
     func listing(_ directory: String, now: Date) -> [ListedEntry]? {
         state.withLock { s in
-            guard var listing = s.listings[directory], listing.complete, listing.expires > now else { return nil }
+            guard var listing = s.listings[directory], listing.complete, listing.expires > now else {
+                s.statistics.listingMisses += 1
+                return nil
+            }
+            s.statistics.listingHits += 1
             if let sorted = listing.sorted { return sorted }
             let sorted = listing.stats.map { ListedEntry(name: $0.key, stat: $0.value) }.sorted { keyOrder($0.name, $1.name) }
             listing.sorted = sorted
@@ -173,4 +194,28 @@ final class AttributeCache: Sendable {
             if !path.isEmpty { s.listings[KeyMapping.parent(of: path)] = nil }
         }
     }
+}
+
+/// What the attribute and listing caches answered, and what they hold.
+public struct CacheStatistics: Sendable, Equatable {
+    /// Lookups answered from the cache (a stat or a known absence) / not.
+    public var attributeHits: UInt64 = 0
+    public var attributeMisses: UInt64 = 0
+    /// Directory reads answered from a cached complete listing / not.
+    public var listingHits: UInt64 = 0
+    public var listingMisses: UInt64 = 0
+    /// Paths and directory listings held now (expired ones until the next sweep).
+    public var attributeEntries = 0
+    public var listingEntries = 0
+}
+
+/// A mount's caches and write path at one moment, for `-o metrics`.
+public struct MountStatistics: Sendable, Equatable {
+    public var cache = CacheStatistics()
+    /// Bytes held in the staging files of open files.
+    public var stagedBytes: Int64 = 0
+    /// Open files with writes not yet uploaded.
+    public var dirtyFiles = 0
+    /// Whole-file uploads (PutObject or multipart) running now.
+    public var uploadsInFlight = 0
 }

@@ -19,6 +19,7 @@ struct MountRunner {
         }
         FUSELog.route { log.warning($0) }
         let session: FUSESession
+        let notify = SystemdNotify()
         var listener: MetricsListener?
         do throws(MountSettingsError) {
             let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
@@ -33,11 +34,14 @@ struct MountRunner {
             // A handed-in /dev/fd/N has no known path: absolute link texts are then taken as
             // pointing outside the mount.
             let linkRoot = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : ""
-            let fileSystem = OSSFileSystem(store: store,
-                                           configuration: Backend.mountConfiguration(settings, mountPoint: linkRoot),
-                                           logger: { log.info($0) })
+            let requested = Backend.mountConfiguration(settings, mountPoint: linkRoot)
+            let budget = MemoryBudget.read(root: ProcessInfo.processInfo.environment["OSSFUSE_CGROUP_ROOT"] ?? "/sys/fs/cgroup")
+            log.info(budget.describe(requested))
+            let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested), logger: { log.info($0) })
+            metrics?.observe { fileSystem.statistics() }
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions, metrics: metrics)
             session.stopTimeout = settings.stopTimeout
+            session.onStopping = { _ in notify.send("STOPPING=1") }
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
         } catch {
             // On the terminal (or to the waiting parent), and in the log: a boot-time fstab mount
@@ -54,6 +58,8 @@ struct MountRunner {
         }
         let place = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : "the FUSE device handed in as \(mountPoint)"
         log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
+        // systemd's Type=notify: the mount is live (and the metrics listener serving).
+        notify.send("READY=1\nSTATUS=mounted \(settings.bucket) on \(mountPoint)")
         let status = session.run()
         log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
         if let stop = session.stopOutcome, !stop.isComplete {

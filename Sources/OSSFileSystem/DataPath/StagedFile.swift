@@ -12,6 +12,9 @@ import Synchronization
 /// `TransportError`) pass through; local failures are `FSError` (`ENOSPC`, `EIO`, ...); any call after
 /// `discard()` throws `FSError(EBADF)`.
 public final class StagedFile: Sendable {
+    /// Uploads (`upload(options:)`) running now, process-wide (`-o metrics`).
+    static let uploadsInFlight = Atomic<Int>(0)
+
     private struct State: ~Copyable {
         var file: StagingFileDescriptor?
         /// Streaming multipart, once enabled; nil after `discard()`.
@@ -130,6 +133,8 @@ public final class StagedFile: Sendable {
     /// Multipart at or above `multipartThreshold`; a failed multipart upload is aborted and its
     /// error rethrown, leaving the previous object as it was.
     public func upload(options: WriteOptions) async throws -> String {
+        Self.uploadsInFlight.add(1, ordering: .relaxed)
+        defer { Self.uploadsInFlight.subtract(1, ordering: .relaxed) }
         let file = try await loaded(unlessCovered: nil)
         let (size, generation) = state.withLock { ($0.size, $0.generation) }
         let background = state.withLock { $0.background }

@@ -1,0 +1,91 @@
+import Foundation
+@testable import OSSFileSystem
+import XCTest
+
+/// The memory budget from a cgroup directory laid out as the kernel does (a fake root passed in).
+final class MemoryBudgetTests: XCTestCase {
+    private var root: String!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("cgroup-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    private func write(_ relative: String, _ text: String) throws {
+        let path = root + "/" + relative
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    func testParsesTheMembershipLinesOfV2AndOfTheV1MemoryController() {
+        let hybrid = "9:name=systemd:/\n4:memory:/kubepods/pod1/c1\n2:cpu,cpuacct:/\n0::/kubepods/pod1/c1\n"
+        let paths = MemoryBudget.cgroupPaths(hybrid)
+        XCTAssertEqual(paths.unified, "/kubepods/pod1/c1")
+        XCTAssertEqual(paths.memoryV1, "/kubepods/pod1/c1")
+        XCTAssertEqual(MemoryBudget.cgroupPaths("0::/system.slice/ossfuse.service\n").memoryV1, nil)
+        XCTAssertEqual(MemoryBudget.cgroupPaths("5:cpu,memory:/a\n").memoryV1, "/a")
+    }
+
+    func testLimitValues() {
+        XCTAssertEqual(MemoryBudget.parseLimit("536870912\n"), 536_870_912)
+        XCTAssertNil(MemoryBudget.parseLimit("max\n"))
+        XCTAssertNil(MemoryBudget.parseLimit("9223372036854771712\n"), "v1's 'no limit'")
+        XCTAssertNil(MemoryBudget.parseLimit("garbage"))
+        XCTAssertNil(MemoryBudget.parseLimit("0"))
+    }
+
+    func testTheTightestLimitOnThePathToTheRootCounts() throws {
+        try write("kubepods/memory.max", "1073741824\n")
+        try write("kubepods/pod1/memory.max", "max\n")
+        try write("kubepods/pod1/c1/memory.max", "max\n")
+        let budget = MemoryBudget.read(root: root, selfCgroup: "0::/kubepods/pod1/c1\n")
+        XCTAssertEqual(budget.limit, 1 << 30)
+        XCTAssertEqual(budget.source, root + "/kubepods/memory.max")
+        XCTAssertEqual(budget.bytes, 512 << 20)
+
+        try write("kubepods/pod1/c1/memory.max", "268435456\n")
+        XCTAssertEqual(MemoryBudget.read(root: root, selfCgroup: "0::/kubepods/pod1/c1\n").limit, 256 << 20)
+    }
+
+    func testUnlimitedAndAbsentCgroupsGiveNoBudget() throws {
+        try write("a/memory.max", "max\n")
+        let unlimited = MemoryBudget.read(root: root, selfCgroup: "0::/a\n")
+        XCTAssertNil(unlimited.limit)
+        XCTAssertNil(unlimited.bytes)
+        XCTAssertTrue(unlimited.describe(.defaults).hasPrefix("memory budget: none"), unlimited.describe(.defaults))
+        XCTAssertEqual(unlimited.applied(to: .defaults), .defaults)
+        XCTAssertNil(MemoryBudget.read(root: root + "/missing", selfCgroup: "0::/\n").limit)
+    }
+
+    func testFallsBackToTheV1MemoryControllerOnAHybridHost() throws {
+        try write("unified/cgroup.procs", "")
+        try write("memory/docker/c1/memory.limit_in_bytes", "536870912\n")
+        try write("memory/memory.limit_in_bytes", "9223372036854771712\n")
+        let budget = MemoryBudget.read(root: root, selfCgroup: "4:memory:/docker/c1\n0::/\n")
+        XCTAssertEqual(budget.limit, 512 << 20)
+        XCTAssertEqual(budget.source, root + "/memory/docker/c1/memory.limit_in_bytes")
+    }
+
+    func testTheBudgetBoundsReadAheadAndPartsInFlight() {
+        let budget = MemoryBudget(limit: 256 << 20, source: "/x/memory.max")  // budget 128 MiB
+        var configuration = MountConfiguration.defaults
+        configuration.partSize = 16 << 20
+        configuration.parallelism = 16
+        configuration.maxPrefetchBytes = 256 << 20
+        let bounded = budget.applied(to: configuration)
+        XCTAssertEqual(bounded.maxPrefetchBytes, 32 << 20)
+        XCTAssertEqual(bounded.parallelism, 4, "half the budget in 16 MiB parts")
+        XCTAssertEqual(bounded.partSize, configuration.partSize, "the part size (and so the multipart plan) is kept")
+        XCTAssertEqual(budget.describe(configuration),
+                       "memory budget: 128 MiB (50% of the cgroup limit 256 MiB in /x/memory.max): read-ahead up to 32 MiB"
+                       + " per open file, 4 requests in flight (multipart parts of 16 MiB each)")
+
+        // A tiny limit still leaves one request in flight; a large one changes nothing.
+        XCTAssertEqual(MemoryBudget(limit: 8 << 20, source: nil).applied(to: configuration).parallelism, 1)
+        XCTAssertEqual(MemoryBudget(limit: 64 << 30, source: nil).applied(to: configuration), configuration)
+    }
+}
