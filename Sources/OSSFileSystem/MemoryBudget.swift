@@ -70,8 +70,19 @@ public struct MemoryBudget: Sendable, Equatable {
 
     /// The smallest limit set on `path` or any ancestor below `base`; nil when no level had the
     /// file (not this hierarchy); a found hierarchy without limits answers an unlimited budget.
+    /// A container without its own cgroup namespace sees its cgroup's full path in
+    /// /proc/self/cgroup but has only its own subtree mounted: the longest tail of the path that
+    /// exists below `base` is taken as the process's directory.
     static func tightest(base: String, path: String, file: String) -> MemoryBudget? {
-        var components = path.split(separator: "/").map(String.init)
+        let full = path.split(separator: "/").map(String.init)
+        var components = full
+        for start in full.indices {
+            let tail = Array(full[start...])
+            if FileManager.default.fileExists(atPath: ([base] + tail).joined(separator: "/")) {
+                components = tail
+                break
+            }
+        }
         var sawFile = false
         var best: MemoryBudget?
         while true {

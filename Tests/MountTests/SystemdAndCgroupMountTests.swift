@@ -8,6 +8,8 @@ import XCTest
 final class SystemdAndCgroupMountTests: CommandMountTestCase {
     private var started: MountCommand.Started?
     private var notifySocket: Int32 = -1
+    /// A cgroup this test made (removed once its process ended).
+    private var cgroup: String?
 
     override func tearDownWithError() throws {
         if let started, started.process.isRunning {
@@ -15,16 +17,24 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
             started.process.waitUntilExit()
         }
         if notifySocket >= 0 { close(notifySocket) }
+        if let cgroup { rmdir(cgroup) }
         try super.tearDownWithError()
     }
 
-    private func start(options: [String] = [], environment extra: [String: String] = [:]) throws -> MountCommand.Started {
+    /// Starts `ossfuse -f`; inside the cgroup directory `cgroup` when given (the shell moves
+    /// itself there, then becomes ossfuse).
+    private func start(options: [String] = [], environment extra: [String: String] = [:],
+                       cgroup: String? = nil) throws -> MountCommand.Started {
         var environment = ["OSS_ACCESS_KEY_ID": server.accessKeyId, "OSS_ACCESS_KEY_SECRET": server.accessKeySecret]
         environment.merge(extra) { $1 }
-        let process = try MountCommand.start(MountCommand.ossfuseBinary.path,
-                                             ["-f", server.bucket, mountPoint,
-                                              "-o", (["url=\(server.endpoint.absoluteString)"] + options).joined(separator: ",")],
-                                             environment: environment)
+        var arguments = ["-f", server.bucket, mountPoint,
+                         "-o", (["url=\(server.endpoint.absoluteString)"] + options).joined(separator: ",")]
+        var executable = MountCommand.ossfuseBinary.path
+        if let cgroup {
+            arguments = ["-c", #"echo $$ > "$0" && exec "$@""#, cgroup + "/cgroup.procs", executable] + arguments
+            executable = "/bin/sh"
+        }
+        let process = try MountCommand.start(executable, arguments, environment: environment)
         started = process
         return process
     }
@@ -103,6 +113,32 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         // The bounded mount still reads and writes a file larger than its read-ahead window.
         try local("head -c $((40 * 1024 * 1024)) /dev/urandom > big.bin")
         try local("cp big.bin \(q(mountPoint))/big.bin && cmp big.bin \(q(mountPoint))/big.bin")
+    }
+
+    /// A real cgroup with a memory limit: v2's memory.max where the memory controller is on the
+    /// unified hierarchy, else (this host: a hybrid layout) v1's memory.limit_in_bytes.
+    func testARealCgroupMemoryLimitSetsTheBudget() throws {
+        let v2 = "/sys/fs/cgroup/cgroup.controllers"
+        let unifiedMemory = ((try? String(contentsOfFile: v2, encoding: .utf8)) ?? "").split(whereSeparator: \.isWhitespace).contains("memory")
+        let (base, file) = unifiedMemory ? ("/sys/fs/cgroup", "memory.max") : ("/sys/fs/cgroup/memory", "memory.limit_in_bytes")
+        let directory = base + "/ossfuse-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard mkdir(directory, 0o755) == 0 else {
+            throw XCTSkip("cannot make a cgroup in \(base): \(String(cString: strerror(errno)))")
+        }
+        cgroup = directory
+        try "536870912\n".write(toFile: directory + "/" + file, atomically: false, encoding: .utf8)  // 512 MiB
+        let process = try start(options: ["part_size=16M"], cgroup: directory)
+        XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
+        XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
+        let log = process.stderrText
+        XCTAssertTrue(log.contains("memory budget: 256 MiB (50% of the cgroup limit 512 MiB in \(directory)/\(file))"), log)
+        XCTAssertTrue(log.contains("read-ahead up to 64 MiB per open file, 8 requests in flight"), log)
+        // Within the limit, a file larger than the read-ahead window goes in and out intact.
+        try local("head -c $((80 * 1024 * 1024)) /dev/urandom > big.bin")
+        try local("cp big.bin \(q(mountPoint))/big.bin && cmp big.bin \(q(mountPoint))/big.bin")
+        kill(process.process.processIdentifier, SIGTERM)
+        XCTAssertTrue(eventually(timeout: 120) { !process.process.isRunning })
+        XCTAssertEqual(process.result().status, 0, process.stderrText)
     }
 
     func testAnUnlimitedCgroupStatesNoBudget() throws {

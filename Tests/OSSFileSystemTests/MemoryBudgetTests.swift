@@ -51,6 +51,15 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertEqual(MemoryBudget.read(root: root, selfCgroup: "0::/kubepods/pod1/c1\n").limit, 256 << 20)
     }
 
+    func testAContainerSeeingOnlyItsOwnSubtreeFindsItsDirectory() throws {
+        // /proc/self/cgroup names /kubepods/pod1/c1, but only c1's subtree is mounted at root.
+        try write("memory.max", "max\n")
+        try write("job/memory.max", "104857600\n")
+        let budget = MemoryBudget.read(root: root, selfCgroup: "0::/kubepods/pod1/job\n")
+        XCTAssertEqual(budget.limit, 100 << 20)
+        XCTAssertEqual(budget.source, root + "/job/memory.max")
+    }
+
     func testUnlimitedAndAbsentCgroupsGiveNoBudget() throws {
         try write("a/memory.max", "max\n")
         let unlimited = MemoryBudget.read(root: root, selfCgroup: "0::/a\n")

@@ -11,6 +11,7 @@ import tempfile
 import yaml
 
 repo, ossfuse = sys.argv[1], sys.argv[2]
+build = "--build" in sys.argv[3:]
 problems = []
 
 
@@ -127,6 +128,47 @@ def check_fuse_conf_edit(command):
             problem("Dockerfile: the /etc/fuse.conf edit does not enable user_allow_other")
         else:
             ok("Dockerfile: the /etc/fuse.conf edit enables user_allow_other (run on a copy)")
+
+
+def run_build_stage():
+    """Runs the build stage's commands here, as a script, in a scratch copy of what it COPYs
+    (apt-get lines skipped: scripts/install-deps installed the same packages), /out redirected
+    into the scratch directory; then checks the binary runs and links no Swift library."""
+    text = open(os.path.join(repo, "Dockerfile")).read()
+    stage_index, workdir = -1, "/"
+    with tempfile.TemporaryDirectory(prefix="check-deploy-") as scratch:
+        for word, arg in dockerfile_instructions(text):
+            if word == "FROM":
+                stage_index += 1
+            if stage_index != 0:
+                continue
+            if word == "WORKDIR":
+                workdir = arg
+                os.makedirs(scratch + workdir, exist_ok=True)
+            elif word == "COPY":
+                source, destination = arg.split()[0], arg.split()[1]
+                target = os.path.normpath(os.path.join(scratch + workdir, destination))
+                if os.path.isdir(os.path.join(repo, source)):
+                    shutil.copytree(os.path.join(repo, source), target, dirs_exist_ok=True)
+                else:
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
+                    shutil.copy(os.path.join(repo, source), target)
+            elif word == "RUN" and "apt-get" not in arg:
+                command = arg.replace(" /out/", f" {scratch}/out/")
+                print(f"check-deploy: running the build stage's RUN: {command[:100]}...", flush=True)
+                if subprocess.run(["bash", "-euo", "pipefail", "-c", command], cwd=scratch + workdir).returncode != 0:
+                    problem("Dockerfile: the build stage's RUN failed here")
+                    return
+        binary = os.path.join(scratch, "out/usr/local/bin/ossfuse")
+        result = subprocess.run([binary, "--version"], capture_output=True, text=True)
+        if result.returncode != 0:
+            problem(f"Dockerfile: the built ossfuse does not run: {result.stderr.strip()}")
+        linked = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
+        swift_libraries = [line.split()[0] for line in linked.splitlines() if "libswift" in line or "libFoundation" in line]
+        if swift_libraries:
+            problem(f"Dockerfile: the built ossfuse still links Swift libraries the run stage lacks: {swift_libraries}")
+        else:
+            ok(f"Dockerfile: the build stage's commands built ossfuse {result.stdout.strip()} with no Swift library linked")
 
 
 # ---- ossfuse options ------------------------------------------------------------------------
@@ -276,6 +318,8 @@ for required in ("url", "metrics", "stop_timeout", "credentials_dir", "allow_oth
         problem(f"ossfuse --help does not list -o {required}: the option list was not read")
 
 check_dockerfile()
+if build:
+    run_build_stage()
 check_manifest_commands(names, flags)
 check_systemd()
 if problems:
