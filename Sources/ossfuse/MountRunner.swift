@@ -20,6 +20,8 @@ struct MountRunner {
         FUSELog.route { log.warning($0) }
         let session: FUSESession
         let notify = SystemdNotify()
+        // Logged once mounted: a failed start says one line only.
+        var budgetLine = ""
         var listener: MetricsListener?
         do throws(MountSettingsError) {
             let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
@@ -36,7 +38,7 @@ struct MountRunner {
             let linkRoot = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : ""
             let requested = Backend.mountConfiguration(settings, mountPoint: linkRoot)
             let budget = MemoryBudget.read(root: ProcessInfo.processInfo.environment["OSSFUSE_CGROUP_ROOT"] ?? "/sys/fs/cgroup")
-            log.info(budget.describe(requested))
+            budgetLine = budget.describe(requested)
             let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested), logger: { log.info($0) })
             metrics?.observe { fileSystem.statistics() }
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions, metrics: metrics)
@@ -56,6 +58,7 @@ struct MountRunner {
             listener.start()
             log.info("serving /metrics and /health on http://\(address)")
         }
+        log.info(budgetLine)
         let place = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : "the FUSE device handed in as \(mountPoint)"
         log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
         // systemd's Type=notify: the mount is live (and the metrics listener serving).
