@@ -119,6 +119,8 @@ public final class MountMetrics: Sendable {
                      [(#"cache="attribute""#, "\(c.attributeMisses)"), (#"cache="listing""#, "\(c.listingMisses)")])
             + family(Name.cacheEntries, "gauge", "Paths and directory listings held in the caches",
                      [(#"cache="attribute""#, "\(c.attributeEntries)"), (#"cache="listing""#, "\(c.listingEntries)")])
+            + family(Name.cacheEvictions, "counter", "Cached paths and listings forgotten to stay within the memory budget",
+                     [("", "\(c.evictions)")])
             + family(Name.stagedBytes, "gauge", "Bytes held in the staging files of open files", [("", "\(s.stagedBytes)")])
             + family(Name.dirtyFiles, "gauge", "Open files with writes not yet uploaded", [("", "\(s.dirtyFiles)")])
             + family(Name.uploadsInFlight, "gauge", "Whole-file uploads (PutObject or multipart) running", [("", "\(s.uploadsInFlight)")])
@@ -137,6 +139,7 @@ public final class MountMetrics: Sendable {
         static let cacheHits = "ossfuse_cache_hits_total"
         static let cacheMisses = "ossfuse_cache_misses_total"
         static let cacheEntries = "ossfuse_cache_entries"
+        static let cacheEvictions = "ossfuse_cache_evictions_total"
         static let stagedBytes = "ossfuse_staged_bytes"
         static let dirtyFiles = "ossfuse_dirty_files"
         static let uploadsInFlight = "ossfuse_uploads_in_flight"

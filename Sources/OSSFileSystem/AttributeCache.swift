@@ -40,10 +40,14 @@ final class AttributeCache: Sendable {
     private let state = Locked(State())
     private let attributeTimeout: Double
     private let negativeTimeout: Double
+    /// Most paths plus listed names held (`MountConfiguration.maxCachedEntries`); nil: no bound
+    /// but the TTL sweep.
+    private let maxEntries: Int?
 
-    init(attributeTimeout: Double, negativeTimeout: Double) {
+    init(attributeTimeout: Double, negativeTimeout: Double, maxEntries: Int? = nil) {
         self.attributeTimeout = attributeTimeout
         self.negativeTimeout = negativeTimeout
+        self.maxEntries = maxEntries.map { max(1, $0) }
     }
 
     /// What is known of `path` at `now`. A fresh listing of the parent answers for its children.
@@ -89,7 +93,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: stat, expires: now.addingTimeInterval(attributeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
@@ -97,7 +101,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
             s.entries[path] = Entry(stat: nil, expires: now.addingTimeInterval(negativeTimeout))
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
@@ -126,16 +130,35 @@ final class AttributeCache: Sendable {
                 s.entries[KeyMapping.child(directory, entry.name)] = Entry(stat: entry.stat, expires: expires)
             }
             s.storesSinceSweep += entries.count
-            Self.sweepIfDue(&s, now: now)
+            sweepIfDue(&s, now: now)
         }
     }
 
-    private static func sweepIfDue(_ s: inout State, now: Date) {
+    private func sweepIfDue(_ s: inout State, now: Date) {
         s.storesSinceSweep += 1
-        guard s.storesSinceSweep >= sweepInterval else { return }
+        let overBound = maxEntries.map { Self.held(s) > $0 } ?? false
+        guard s.storesSinceSweep >= Self.sweepInterval || overBound else { return }
         s.storesSinceSweep = 0
         s.entries = s.entries.filter { $0.value.expires > now }
         s.listings = s.listings.filter { $0.value.expires > now }
+        // Still over the bound (the memory budget): forget entries, listings first (they hold
+        // the most), down to three quarters of it. Forgetting is always safe: an unknown name is
+        // asked of the store again.
+        guard let maxEntries, Self.held(s) > maxEntries else { return }
+        let target = maxEntries * 3 / 4
+        while Self.held(s) > target, let directory = s.listings.keys.first {
+            s.listings.removeValue(forKey: directory)
+            s.statistics.evictions += 1
+        }
+        while s.entries.count > target, let path = s.entries.keys.first {
+            s.entries.removeValue(forKey: path)
+            s.statistics.evictions += 1
+        }
+    }
+
+    /// Paths cached plus listings and the names they hold.
+    private static func held(_ s: State) -> Int {
+        s.entries.count + s.listings.values.reduce(0) { $0 + 1 + $1.stats.count }
     }
 
     /// Number of cached entries (for tests).
@@ -204,6 +227,8 @@ public struct CacheStatistics: Sendable, Equatable {
     /// Directory reads answered from a cached complete listing / not.
     public var listingHits: UInt64 = 0
     public var listingMisses: UInt64 = 0
+    /// Paths and listings forgotten to stay within `MountConfiguration.maxCachedEntries`.
+    public var evictions: UInt64 = 0
     /// Paths and directory listings held now (expired ones until the next sweep).
     public var attributeEntries = 0
     public var listingEntries = 0

@@ -6,11 +6,13 @@ import Foundation
 /// memory controller is mounted). The other half is left to the Swift runtime, libcurl, the
 /// kernel's page cache charged to the cgroup, and the rest of the process.
 ///
-/// The budget is applied by bounding what grows with load, so that more load means waiting, not
-/// more memory: the read-ahead window of each open file (`maxPrefetchBytes`, a quarter of the
-/// budget) and the multipart parts held in memory while they upload (`parallelism` × `partSize`,
-/// at most half of the budget: a further part waits for a slot). The process's `oom_score_adj`
-/// is never touched.
+/// The budget is applied by bounding the buffers that grow with load, so that more load means
+/// waiting, not more memory: the read-ahead window of each open file (`maxPrefetchBytes`, at most
+/// a quarter of the budget) and the ranged GETs a file's copy into staging holds in memory
+/// (`stagingLoadsInFlight` × 8 MiB, at most a quarter of the budget: a further range waits for
+/// one to be written), and the attribute and listing caches (`maxCachedEntries`, a quarter of
+/// the budget at 1 KiB a name: beyond it names are forgotten and asked again). Uploads stream from the staging file and need no bound; `parallelism`
+/// (listing HEADs, small) is left alone. The process's `oom_score_adj` is never touched.
 public struct MemoryBudget: Sendable, Equatable {
     /// The share of the cgroup limit the mount's caches and buffers may use.
     public static let share = 0.5
@@ -105,23 +107,26 @@ public struct MemoryBudget: Sendable, Equatable {
         guard let budget = bytes else { return configuration }
         var bounded = configuration
         bounded.maxPrefetchBytes = max(0, min(configuration.maxPrefetchBytes, budget / 4))
-        let partSize = MultipartPlan(size: 0, preferredPartSize: configuration.partSize).partSize
-        let partsInFlight = Int(max(1, (budget / 2) / max(1, partSize)))
-        bounded.parallelism = max(1, min(configuration.parallelism, partsInFlight))
+        let loads = Int(max(1, (budget / 4) / StagedFile.loadChunk))
+        if loads < configuration.parallelism { bounded.stagingLoadsInFlight = loads }
+        bounded.maxCachedEntries = Int(max(1000, (budget / 4) / Self.bytesPerCachedEntry))
         return bounded
     }
 
+    /// What one cached path or listed name is reckoned to cost (its key, `NodeStat`, dictionary
+    /// overhead): an estimate, on the generous side.
+    static let bytesPerCachedEntry: Int64 = 1024
+
     /// One log line: the budget and what it bounds.
     public func describe(_ configuration: MountConfiguration) -> String {
-        guard let limit, let budget = bytes else {
-            return "memory budget: none (no cgroup memory limit); read-ahead up to \(Self.size(configuration.maxPrefetchBytes))"
-                + " per open file, \(configuration.parallelism) requests in flight"
-        }
         let bounded = applied(to: configuration)
-        let partSize = MultipartPlan(size: 0, preferredPartSize: configuration.partSize).partSize
+        let loads = min(bounded.parallelism, bounded.stagingLoadsInFlight ?? .max)
+        let bounds = "read-ahead up to \(Self.size(bounded.maxPrefetchBytes)) per open file,"
+            + " \(loads) ranged GETs of \(Self.size(StagedFile.loadChunk)) per file copied into staging"
+            + (bounded.maxCachedEntries.map { ", \($0) cached names" } ?? "")
+        guard let limit, let budget = bytes else { return "memory budget: none (no cgroup memory limit); " + bounds }
         return "memory budget: \(Self.size(budget)) (\(Int(Self.share * 100))% of the cgroup limit \(Self.size(limit))"
-            + " in \(source ?? "?")): read-ahead up to \(Self.size(bounded.maxPrefetchBytes)) per open file,"
-            + " \(bounded.parallelism) requests in flight (multipart parts of \(Self.size(partSize)) each)"
+            + " in \(source ?? "?")): " + bounds
     }
 
     static func size(_ bytes: Int64) -> String {

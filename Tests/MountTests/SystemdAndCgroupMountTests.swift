@@ -103,16 +103,24 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         let root = scratch + "/cgroup"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try "268435456\n".write(toFile: root + "/memory.max", atomically: false, encoding: .utf8)  // 256 MiB
-        let process = try start(options: ["part_size=16M"], environment: ["OSSFUSE_CGROUP_ROOT": root])
+        let process = try start(environment: ["OSSFUSE_CGROUP_ROOT": root])
         XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
         let log = process.stderrText
         XCTAssertTrue(log.contains("memory budget: 128 MiB (50% of the cgroup limit 256 MiB in \(root)/memory.max)"), log)
-        // A quarter of the budget per open file's read-ahead; half of it in 16 MiB parts: 4.
-        XCTAssertTrue(log.contains("read-ahead up to 32 MiB per open file, 4 requests in flight"), log)
+        // A quarter of the budget per open file's read-ahead, a quarter in 8 MiB staging loads.
+        XCTAssertTrue(log.contains("read-ahead up to 32 MiB per open file, 4 ranged GETs of 8 MiB per file copied into staging"), log)
         // The bounded mount still reads and writes a file larger than its read-ahead window.
         try local("head -c $((40 * 1024 * 1024)) /dev/urandom > big.bin")
         try local("cp big.bin \(q(mountPoint))/big.bin && cmp big.bin \(q(mountPoint))/big.bin")
+        // A write into the middle copies the object into staging in bounded 8 MiB ranges first.
+        let patch = "printf PATCH | dd of=%@ bs=1 seek=20000000 conv=notrunc status=none"
+        try local(patch.replacingOccurrences(of: "%@", with: "big.bin") + " && "
+                  + patch.replacingOccurrences(of: "%@", with: q(mountPoint + "/big.bin")))
+        try local("cmp big.bin \(q(mountPoint))/big.bin")
+        let client = try server.client()
+        let stored = try runBlocking { try await client.getObject("big.bin", range: nil) }
+        XCTAssertEqual(stored, try Data(contentsOf: URL(fileURLWithPath: scratch + "/big.bin")), "the patched object differs")
     }
 
     /// A real cgroup with a memory limit: v2's memory.max where the memory controller is on the
@@ -127,12 +135,12 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         }
         cgroup = directory
         try "536870912\n".write(toFile: directory + "/" + file, atomically: false, encoding: .utf8)  // 512 MiB
-        let process = try start(options: ["part_size=16M"], cgroup: directory)
+        let process = try start(cgroup: directory)
         XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
         let log = process.stderrText
         XCTAssertTrue(log.contains("memory budget: 256 MiB (50% of the cgroup limit 512 MiB in \(directory)/\(file))"), log)
-        XCTAssertTrue(log.contains("read-ahead up to 64 MiB per open file, 8 requests in flight"), log)
+        XCTAssertTrue(log.contains("read-ahead up to 64 MiB per open file, 8 ranged GETs of 8 MiB per file copied into staging"), log)
         // Within the limit, a file larger than the read-ahead window goes in and out intact.
         try local("head -c $((80 * 1024 * 1024)) /dev/urandom > big.bin")
         try local("cp big.bin \(q(mountPoint))/big.bin && cmp big.bin \(q(mountPoint))/big.bin")

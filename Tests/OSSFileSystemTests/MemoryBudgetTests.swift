@@ -79,22 +79,47 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertEqual(budget.source, root + "/memory/docker/c1/memory.limit_in_bytes")
     }
 
-    func testTheBudgetBoundsReadAheadAndPartsInFlight() {
+    func testTheBudgetBoundsReadAheadAndStagingLoads() {
         let budget = MemoryBudget(limit: 256 << 20, source: "/x/memory.max")  // budget 128 MiB
         var configuration = MountConfiguration.defaults
-        configuration.partSize = 16 << 20
         configuration.parallelism = 16
         configuration.maxPrefetchBytes = 256 << 20
         let bounded = budget.applied(to: configuration)
         XCTAssertEqual(bounded.maxPrefetchBytes, 32 << 20)
-        XCTAssertEqual(bounded.parallelism, 4, "half the budget in 16 MiB parts")
+        XCTAssertEqual(bounded.stagingLoadsInFlight, 4, "a quarter of the budget in 8 MiB ranges")
+        XCTAssertEqual(bounded.parallelism, 16, "listing concurrency (small requests) is kept")
         XCTAssertEqual(bounded.partSize, configuration.partSize, "the part size (and so the multipart plan) is kept")
         XCTAssertEqual(budget.describe(configuration),
                        "memory budget: 128 MiB (50% of the cgroup limit 256 MiB in /x/memory.max): read-ahead up to 32 MiB"
-                       + " per open file, 4 requests in flight (multipart parts of 16 MiB each)")
+                       + " per open file, 4 ranged GETs of 8 MiB per file copied into staging, 32768 cached names")
+        XCTAssertEqual(bounded.maxCachedEntries, 32768, "a quarter of the budget at 1 KiB a name")
 
-        // A tiny limit still leaves one request in flight; a large one changes nothing.
-        XCTAssertEqual(MemoryBudget(limit: 8 << 20, source: nil).applied(to: configuration).parallelism, 1)
-        XCTAssertEqual(MemoryBudget(limit: 64 << 30, source: nil).applied(to: configuration), configuration)
+        // A tiny limit still leaves one range in flight; a large one changes nothing.
+        XCTAssertEqual(MemoryBudget(limit: 8 << 20, source: nil).applied(to: configuration).stagingLoadsInFlight, 1)
+        let large = MemoryBudget(limit: 64 << 30, source: nil).applied(to: configuration)
+        XCTAssertEqual(large.maxPrefetchBytes, configuration.maxPrefetchBytes)
+        XCTAssertNil(large.stagingLoadsInFlight)
+        XCTAssertEqual(MemoryBudget(limit: nil, source: nil).describe(configuration),
+                       "memory budget: none (no cgroup memory limit); read-ahead up to 256 MiB per open file,"
+                       + " 16 ranged GETs of 8 MiB per file copied into staging")
+    }
+
+    func testTheCacheForgetsNamesBeyondItsBoundAndStaysCorrect() {
+        let file = NodeStat(kind: .file, size: 1, mtime: Timestamp(seconds: 0), etag: nil, userMetadata: nil)
+        let now = Date()
+        let cache = AttributeCache(attributeTimeout: 60, negativeTimeout: 5, maxEntries: 100)
+        cache.storeListing("d", entries: (0..<80).map { ListedEntry(name: "n\($0)", stat: file) }, now: now)
+        for index in 0..<60 { cache.store("p\(index)", file, now: now) }
+        let statistics = cache.statistics
+        XCTAssertLessThanOrEqual(statistics.attributeEntries + (statistics.listingEntries > 0 ? 81 : 0), 100)
+        XCTAssertGreaterThan(statistics.evictions, 0)
+        // Forgotten names are unknown (asked of the store again), never wrongly absent.
+        for index in 0..<80 { XCTAssertNotEqual(cache.lookup("d/n\(index)", now: now), .absent) }
+        XCTAssertEqual(cache.lookup("p59", now: now), .hit(file), "the newest store is kept")
+
+        let unbounded = AttributeCache(attributeTimeout: 60, negativeTimeout: 5)
+        for index in 0..<500 { unbounded.store("p\(index)", file, now: now) }
+        XCTAssertEqual(unbounded.statistics.attributeEntries, 500)
+        XCTAssertEqual(unbounded.statistics.evictions, 0)
     }
 }

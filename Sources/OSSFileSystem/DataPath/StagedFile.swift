@@ -14,6 +14,8 @@ import Synchronization
 public final class StagedFile: Sendable {
     /// Uploads (`upload(options:)`) running now, process-wide (`-o metrics`).
     static let uploadsInFlight = Atomic<Int>(0)
+    /// Bytes of each ranged GET that copies an object into staging before a partial write.
+    public static let loadChunk: Int64 = 8 << 20
 
     private struct State: ~Copyable {
         var file: StagingFileDescriptor?
@@ -211,12 +213,12 @@ public final class StagedFile: Sendable {
     private func download(_ length: Int64, into file: StagingFileDescriptor) async throws {
         do {
             guard try file.availableBytes() >= length else { throw FSError(ENOSPC) }
-            let chunk: Int64 = 8 << 20
+            let chunk = Self.loadChunk
             let ranges = stride(from: Int64(0), to: length, by: Int(chunk)).map { $0..<min(length, $0 + chunk) }
             let (store, key, etag) = (self.store, self.key, self.baseETag)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var pending = ranges[...]
-                for _ in 0..<max(1, configuration.parallelism) {
+                for _ in 0..<max(1, min(configuration.parallelism, configuration.stagingLoadsInFlight ?? .max)) {
                     guard let range = pending.popFirst() else { break }
                     group.addTask { try file.write(try await store.getObject(key, exactly: range, ifMatch: etag), at: range.lowerBound) }
                 }
