@@ -31,6 +31,13 @@ public final class MountMetrics: Sendable {
     private let families = Mutex([String: Family]())
     private let fileSystemStatistics = Mutex<(@Sendable () -> MountStatistics)?>(nil)
 
+    private let fixedGauges = Mutex([String: (help: String, value: Double)]())
+
+    /// A value set once (e.g. the memory budget), exported as a gauge named `name`.
+    public func setGauge(_ name: String, help: String, value: Double) {
+        fixedGauges.withLock { $0[name] = (help, value) }
+    }
+
     /// Where the cache, staging and upload figures come from (read at each scrape).
     public func observe(_ statistics: @escaping @Sendable () -> MountStatistics) {
         fileSystemStatistics.withLock { $0 = statistics }
@@ -83,6 +90,12 @@ public final class MountMetrics: Sendable {
         let snapshot = families.withLock { $0 }
         var out = ""
         if let statistics = fileSystemStatistics.withLock({ $0 })?() { out += Self.render(statistics) }
+        let gauges = fixedGauges.withLock { $0 }
+        for name in gauges.keys.sorted() {
+            let gauge = gauges[name]!
+            let value = gauge.value == gauge.value.rounded() && abs(gauge.value) < 1e15 ? String(Int64(gauge.value)) : String(gauge.value)
+            out += "# HELP \(name) \(gauge.help)\n# TYPE \(name) gauge\n\(name) \(value)\n"
+        }
         for name in snapshot.keys.sorted() {
             let family = snapshot[name]!
             out += "# HELP \(name) \(family.help)\n"

@@ -41,6 +41,9 @@ struct MountRunner {
             budgetLine = budget.describe(requested)
             let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested), logger: { log.info($0) })
             metrics?.observe { fileSystem.statistics() }
+            // 0: no cgroup memory limit, so no budget.
+            metrics?.setGauge("ossfuse_memory_budget_bytes", help: "Memory budget of caches and buffers (half the cgroup limit; 0: none)",
+                              value: Double(budget.bytes ?? 0))
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions, metrics: metrics)
             session.stopTimeout = settings.stopTimeout
             session.onStopping = { _ in notify.send("STOPPING=1") }

@@ -94,6 +94,7 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         let process = try start()
         XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
+        XCTAssertTrue(eventually { process.stderrText.contains("info: mounted ") }, process.stderrText)
         XCTAssertTrue(process.stderrText.contains("memory budget: "), process.stderrText)
     }
 
@@ -103,13 +104,17 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         let root = scratch + "/cgroup"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try "268435456\n".write(toFile: root + "/memory.max", atomically: false, encoding: .utf8)  // 256 MiB
-        let process = try start(environment: ["OSSFUSE_CGROUP_ROOT": root])
+        let port = try TestServer.unusedPort()
+        let process = try start(options: ["metrics=127.0.0.1:\(port)"], environment: ["OSSFUSE_CGROUP_ROOT": root])
         XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
+        XCTAssertTrue(eventually { process.stderrText.contains("info: mounted ") }, process.stderrText)
         let log = process.stderrText
         XCTAssertTrue(log.contains("memory budget: 128 MiB (50% of the cgroup limit 256 MiB in \(root)/memory.max)"), log)
         // A quarter of the budget per open file's read-ahead, a quarter in 8 MiB staging loads.
         XCTAssertTrue(log.contains("read-ahead up to 32 MiB per open file, 4 ranged GETs of 8 MiB per file copied into staging"), log)
+        let scrape = try MountCommand.run("/usr/bin/curl", ["-s", "-m", "30", "http://127.0.0.1:\(port)/metrics"], timeout: 60)
+        XCTAssertTrue(scrape.stdout.contains("\nossfuse_memory_budget_bytes 134217728\n"), scrape.stdout)
         // The bounded mount still reads and writes a file larger than its read-ahead window.
         try local("head -c $((40 * 1024 * 1024)) /dev/urandom > big.bin")
         try local("cp big.bin \(q(mountPoint))/big.bin && cmp big.bin \(q(mountPoint))/big.bin")
@@ -138,6 +143,7 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         let process = try start(cgroup: directory)
         XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(MountTable.isFuseMount(mountPoint), process.stderrText)
+        XCTAssertTrue(eventually { process.stderrText.contains("info: mounted ") }, process.stderrText)
         let log = process.stderrText
         XCTAssertTrue(log.contains("memory budget: 256 MiB (50% of the cgroup limit 512 MiB in \(directory)/\(file))"), log)
         XCTAssertTrue(log.contains("read-ahead up to 64 MiB per open file, 8 ranged GETs of 8 MiB per file copied into staging"), log)
@@ -154,7 +160,7 @@ final class SystemdAndCgroupMountTests: CommandMountTestCase {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try "max\n".write(toFile: root + "/memory.max", atomically: false, encoding: .utf8)
         let process = try start(environment: ["OSSFUSE_CGROUP_ROOT": root])
-        XCTAssertTrue(eventually { MountTable.isFuseMount(mountPoint) || !process.process.isRunning }, process.stderrText)
+        XCTAssertTrue(eventually { process.stderrText.contains("info: mounted ") || !process.process.isRunning }, process.stderrText)
         XCTAssertTrue(process.stderrText.contains("memory budget: none (no cgroup memory limit)"), process.stderrText)
     }
 }
