@@ -39,7 +39,6 @@ def run(bench):
                 mnt, p = bench.mount(f"memory-{side}-{rep}")
             finally:
                 os.environ.pop("OSSFUSE_CGROUP_ROOT", None)
-            bench.oss.reset_stats() if hasattr(bench.oss, "reset_stats") else None
             before = bench.requests()
             reads.append(timed(f"dd if={mnt}/memory.bin of=/dev/null bs=1M status=none"))
             patches.append(timed(f"printf PATCH | dd of={mnt}/memory.bin bs=1 seek={size // 2} conv=notrunc status=none"))
