@@ -32,6 +32,10 @@ public final class FUSESession: @unchecked Sendable {
     /// How the mount stopped, when a termination signal stopped it (set once `run()` returned).
     public private(set) var stopOutcome: StopOutcome?
 
+    /// Called once, on the stop watcher's thread, when the first termination signal starts the
+    /// stop (before the open files are uploaded): e.g. to tell systemd `STOPPING=1`.
+    public var onStopping: (@Sendable (Int32) -> Void)?
+
     /// Prepares a mount of `fileSystem` at `mountPoint`; nothing happens until `mount()`. Every
     /// answered request is counted in `metrics` when given.
     public init(fileSystem: any FileSystemOperations, mountPoint: String, options: FUSEMountOptions,
@@ -102,7 +106,8 @@ public final class FUSESession: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
         let maxThreads = UInt32(max(2, dispatcher.options.maxThreads))
         let sessionPointer = SessionPointer(session)
-        let stop = GracefulStop(fileSystem: dispatcher.fileSystem, session: sessionPointer, timeout: stopTimeout)
+        let stop = GracefulStop(fileSystem: dispatcher.fileSystem, session: sessionPointer, timeout: stopTimeout,
+                                 onStopping: onStopping)
         let thread = Thread {
             // Termination signals stay blocked here (the watcher takes them); only the wake
             // signal, unblocked everywhere, interrupts this thread's wait.

@@ -42,11 +42,14 @@ final class GracefulStop: Sendable {
     private let fileSystem: any FileSystemOperations
     private let session: SessionPointer
     private let timeout: TimeInterval
+    private let onStopping: (@Sendable (Int32) -> Void)?
 
-    init(fileSystem: any FileSystemOperations, session: SessionPointer, timeout: TimeInterval) {
+    init(fileSystem: any FileSystemOperations, session: SessionPointer, timeout: TimeInterval,
+         onStopping: (@Sendable (Int32) -> Void)? = nil) {
         self.fileSystem = fileSystem
         self.session = session
         self.timeout = timeout
+        self.onStopping = onStopping
     }
 
     /// Installs the do-nothing handler of `wakeSignal` and ignores SIGPIPE (as libfuse's own
@@ -125,6 +128,7 @@ final class GracefulStop: Sendable {
         case nil: return false
         case .none?: break
         case .flush(let signal)?:
+            onStopping?(signal)
             FUSELog.notice("\(Self.name(signal)): uploading open files, then unmounting (at most \(Self.seconds(timeout));"
                            + " a second signal stops at once)")
             let fileSystem = self.fileSystem

@@ -1,4 +1,5 @@
 import Foundation
+import OSSFileSystem
 import Synchronization
 
 /// A mount's counters and latency histograms, rendered in the Prometheus text format
@@ -28,6 +29,19 @@ public final class MountMetrics: Sendable {
     }
 
     private let families = Mutex([String: Family]())
+    private let fileSystemStatistics = Mutex<(@Sendable () -> MountStatistics)?>(nil)
+
+    private let fixedGauges = Mutex([String: (help: String, value: Double)]())
+
+    /// A value set once (e.g. the memory budget), exported as a gauge named `name`.
+    public func setGauge(_ name: String, help: String, value: Double) {
+        fixedGauges.withLock { $0[name] = (help, value) }
+    }
+
+    /// Where the cache, staging and upload figures come from (read at each scrape).
+    public func observe(_ statistics: @escaping @Sendable () -> MountStatistics) {
+        fileSystemStatistics.withLock { $0 = statistics }
+    }
 
     /// An empty registry.
     public init() {}
@@ -75,6 +89,13 @@ public final class MountMetrics: Sendable {
     public func render() -> String {
         let snapshot = families.withLock { $0 }
         var out = ""
+        if let statistics = fileSystemStatistics.withLock({ $0 })?() { out += Self.render(statistics) }
+        let gauges = fixedGauges.withLock { $0 }
+        for name in gauges.keys.sorted() {
+            let gauge = gauges[name]!
+            let value = gauge.value == gauge.value.rounded() && abs(gauge.value) < 1e15 ? String(Int64(gauge.value)) : String(gauge.value)
+            out += "# HELP \(name) \(gauge.help)\n# TYPE \(name) gauge\n\(name) \(value)\n"
+        }
         for name in snapshot.keys.sorted() {
             let family = snapshot[name]!
             out += "# HELP \(name) \(family.help)\n"
@@ -97,6 +118,27 @@ public final class MountMetrics: Sendable {
         return out
     }
 
+    /// The file system's figures: counters of cache answers, gauges of what is held now.
+    static func render(_ s: MountStatistics) -> String {
+        func family(_ name: String, _ type: String, _ help: String, _ samples: [(String, String)]) -> String {
+            var text = "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for (labels, value) in samples { text += "\(name)\(labels.isEmpty ? "" : "{\(labels)}") \(value)\n" }
+            return text
+        }
+        let c = s.cache
+        return family(Name.cacheHits, "counter", "Lookups and directory reads answered from the attribute or listing cache",
+                      [(#"cache="attribute""#, "\(c.attributeHits)"), (#"cache="listing""#, "\(c.listingHits)")])
+            + family(Name.cacheMisses, "counter", "Lookups and directory reads the attribute or listing cache could not answer",
+                     [(#"cache="attribute""#, "\(c.attributeMisses)"), (#"cache="listing""#, "\(c.listingMisses)")])
+            + family(Name.cacheEntries, "gauge", "Paths and directory listings held in the caches",
+                     [(#"cache="attribute""#, "\(c.attributeEntries)"), (#"cache="listing""#, "\(c.listingEntries)")])
+            + family(Name.cacheEvictions, "counter", "Cached paths and listings forgotten to stay within the memory budget",
+                     [("", "\(c.evictions)")])
+            + family(Name.stagedBytes, "gauge", "Bytes held in the staging files of open files", [("", "\(s.stagedBytes)")])
+            + family(Name.dirtyFiles, "gauge", "Open files with writes not yet uploaded", [("", "\(s.dirtyFiles)")])
+            + family(Name.uploadsInFlight, "gauge", "Whole-file uploads (PutObject or multipart) running", [("", "\(s.uploadsInFlight)")])
+    }
+
     /// The exported metric names.
     enum Name {
         static let fuseOperations = "ossfuse_fuse_operations_total"
@@ -107,6 +149,13 @@ public final class MountMetrics: Sendable {
         static let ossRequests = "ossfuse_oss_requests_total"
         static let ossLatency = "ossfuse_oss_request_duration_seconds"
         static let ossRetries = "ossfuse_oss_request_retries_total"
+        static let cacheHits = "ossfuse_cache_hits_total"
+        static let cacheMisses = "ossfuse_cache_misses_total"
+        static let cacheEntries = "ossfuse_cache_entries"
+        static let cacheEvictions = "ossfuse_cache_evictions_total"
+        static let stagedBytes = "ossfuse_staged_bytes"
+        static let dirtyFiles = "ossfuse_dirty_files"
+        static let uploadsInFlight = "ossfuse_uploads_in_flight"
     }
 
     /// `ENOENT` for 2, and so on for the errors a mount answers; `errno_N` for others.

@@ -32,6 +32,7 @@ final class AttributeCache: Sendable {
         var listings: [String: Listing] = [:]
         var generation: UInt64 = 0
         var storesSinceSweep = 0
+        var statistics = CacheStatistics()
     }
 
     /// Expired entries are dropped every this many stores, so a long-lived mount stays bounded.
@@ -45,24 +46,45 @@ final class AttributeCache: Sendable {
     private let attributeTimeout: Double
     private let negativeTimeout: Double
     let entryBudget: Int
+    /// Most paths plus listed names held (`MountConfiguration.maxCachedEntries`, from the memory
+    /// budget); nil: no bound but `entryBudget` and the TTL sweep.
+    private let maxEntries: Int?
 
-    init(attributeTimeout: Double, negativeTimeout: Double, entryBudget: Int = AttributeCache.defaultEntryBudget) {
+    init(attributeTimeout: Double, negativeTimeout: Double, entryBudget: Int = AttributeCache.defaultEntryBudget,
+         maxEntries: Int? = nil) {
         self.attributeTimeout = attributeTimeout
         self.negativeTimeout = negativeTimeout
         self.entryBudget = max(entryBudget, 1)
+        self.maxEntries = maxEntries.map { max(1, $0) }
     }
 
     /// What is known of `path` at `now`. A fresh listing of the parent answers for its children.
     func lookup(_ path: String, now: Date) -> Answer {
         state.withLock { s in
-            if let entry = s.entries[path], entry.expires > now {
-                return entry.stat.map { .hit($0) } ?? .absent
-            }
-            guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
-                return .unknown
-            }
-            if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
-            return listing.complete && listing.negativeExpires > now ? .absent : .unknown
+            let answer = Self.answer(s, path, now: now)
+            if answer == .unknown { s.statistics.attributeMisses += 1 } else { s.statistics.attributeHits += 1 }
+            return answer
+        }
+    }
+
+    private static func answer(_ s: State, _ path: String, now: Date) -> Answer {
+        if let entry = s.entries[path], entry.expires > now {
+            return entry.stat.map { .hit($0) } ?? .absent
+        }
+        guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
+            return .unknown
+        }
+        if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
+        return listing.complete && listing.negativeExpires > now ? .absent : .unknown
+    }
+
+    /// Hits and misses so far, and what is held now (for `-o metrics`).
+    var statistics: CacheStatistics {
+        state.withLock { s in
+            var statistics = s.statistics
+            statistics.attributeEntries = s.entries.count
+            statistics.listingEntries = s.listings.count
+            return statistics
         }
     }
 
@@ -133,18 +155,39 @@ final class AttributeCache: Sendable {
 
     private func sweepIfDue(_ s: inout State, now: Date) {
         s.storesSinceSweep += 1
-        if s.storesSinceSweep >= Self.sweepInterval {
+        let overBound = maxEntries.map { Self.held(s) > $0 } ?? false
+        if s.storesSinceSweep >= Self.sweepInterval || overBound {
             s.storesSinceSweep = 0
             s.entries = s.entries.filter { $0.value.expires > now }
             s.listings = s.listings.filter { $0.value.expires > now }
         }
-        guard s.entries.count > entryBudget else { return }
-        s.entries = s.entries.filter { $0.value.expires > now }
-        let keep = entryBudget - entryBudget / 10
-        guard s.entries.count > keep else { return }
-        // Arbitrary victims (dictionary order): cheap, and any of them can be asked for again.
-        let excess = s.entries.count - keep
-        for key in s.entries.keys.prefix(excess) { s.entries[key] = nil }
+        if s.entries.count > entryBudget {
+            s.entries = s.entries.filter { $0.value.expires > now }
+            let keep = entryBudget - entryBudget / 10
+            // Arbitrary victims (dictionary order): cheap, and any of them can be asked for again.
+            while s.entries.count > keep, let path = s.entries.keys.first {
+                s.entries.removeValue(forKey: path)
+                s.statistics.evictions += 1
+            }
+        }
+        // Still over the memory budget's bound: forget entries, listings first (they hold the
+        // most), down to three quarters of it. Forgetting is always safe: an unknown name is
+        // asked of the store again.
+        guard let maxEntries, Self.held(s) > maxEntries else { return }
+        let target = maxEntries * 3 / 4
+        while Self.held(s) > target, let directory = s.listings.keys.first {
+            s.listings.removeValue(forKey: directory)
+            s.statistics.evictions += 1
+        }
+        while s.entries.count > target, let path = s.entries.keys.first {
+            s.entries.removeValue(forKey: path)
+            s.statistics.evictions += 1
+        }
+    }
+
+    /// Paths cached plus listings and the names they hold.
+    private static func held(_ s: State) -> Int {
+        s.entries.count + s.listings.values.reduce(0) { $0 + 1 + $1.stats.count }
     }
 
     /// The kernel forgot the inode of `path`: its own entry goes (a listing of its parent that is
@@ -159,7 +202,11 @@ final class AttributeCache: Sendable {
     /// The fresh complete listing of `directory`, if any.
     func listing(_ directory: String, now: Date) -> [ListedEntry]? {
         state.withLock { s in
-            guard var listing = s.listings[directory], listing.complete, listing.expires > now else { return nil }
+            guard var listing = s.listings[directory], listing.complete, listing.expires > now else {
+                s.statistics.listingMisses += 1
+                return nil
+            }
+            s.statistics.listingHits += 1
             if let sorted = listing.sorted { return sorted }
             let sorted = listing.stats.map { ListedEntry(name: $0.key, stat: $0.value) }.sorted { keyOrder($0.name, $1.name) }
             listing.sorted = sorted

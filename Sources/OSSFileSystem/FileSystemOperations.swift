@@ -185,6 +185,12 @@ public struct MountConfiguration: Sendable, Equatable {
     /// restored starts its restore (1 day) and fails with ENODATA. Off by default: such opens succeed
     /// and reads fail with ENODATA (see `OSSFileSystem+Archive.swift`).
     public var restoreOnOpen: Bool = false
+    /// Ranged GETs (of `StagedFile.loadChunk` bytes each, held in memory until written) one file's
+    /// copy into staging keeps in flight; nil: `parallelism`. Set by `MemoryBudget`.
+    public var stagingLoadsInFlight: Int? = nil
+    /// Most paths plus listed names the attribute and listing caches hold; beyond it entries are
+    /// forgotten (asked of the store again). nil: bounded only by expiry. Set by `MemoryBudget`.
+    public var maxCachedEntries: Int? = nil
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

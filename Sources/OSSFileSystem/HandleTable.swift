@@ -66,6 +66,13 @@ final class HandleTable: Sendable {
 
     func file(_ number: HandleNumber) -> FileHandle? { state.withLock { $0.files[number] } }
 
+    /// The staged copies of open files, each once (handles of one file may share it).
+    func stagedFiles() -> [StagedFile] {
+        let all = state.withLock { $0.files.values.compactMap(\.staged) }
+        var seen = Set<ObjectIdentifier>()
+        return all.filter { seen.insert(ObjectIdentifier($0)).inserted }
+    }
+
     func remove(_ number: HandleNumber) -> FileHandle? {
         state.withLock { s in
             guard let handle = s.files.removeValue(forKey: number) else { return nil }

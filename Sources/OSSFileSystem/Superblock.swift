@@ -42,7 +42,8 @@ final class Superblock: Sendable {
         self.clock = clock
         self.mountTime = Timestamp(clock())
         self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
-                                    negativeTimeout: configuration.negativeTimeout)
+                                    negativeTimeout: configuration.negativeTimeout,
+                                    maxEntries: configuration.maxCachedEntries)
         self.bursts = Mutex(LookupBursts(window: configuration.attributeTimeout))
         self.logSink = logger
         self.localStat = localStat

@@ -19,6 +19,9 @@ struct MountRunner {
         }
         FUSELog.route { log.warning($0) }
         let session: FUSESession
+        let notify = SystemdNotify()
+        // Logged once mounted: a failed start says one line only.
+        var budgetLine = ""
         var listener: MetricsListener?
         do throws(MountSettingsError) {
             let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
@@ -33,11 +36,17 @@ struct MountRunner {
             // A handed-in /dev/fd/N has no known path: absolute link texts are then taken as
             // pointing outside the mount.
             let linkRoot = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : ""
-            let fileSystem = OSSFileSystem(store: store,
-                                           configuration: Backend.mountConfiguration(settings, mountPoint: linkRoot),
-                                           logger: { log.info($0) })
+            let requested = Backend.mountConfiguration(settings, mountPoint: linkRoot)
+            let budget = MemoryBudget.read(root: ProcessInfo.processInfo.environment["OSSFUSE_CGROUP_ROOT"] ?? "/sys/fs/cgroup")
+            budgetLine = budget.describe(requested)
+            let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested), logger: { log.info($0) })
+            metrics?.observe { fileSystem.statistics() }
+            // 0: no cgroup memory limit, so no budget.
+            metrics?.setGauge("ossfuse_memory_budget_bytes", help: "Memory budget of caches and buffers (half the cgroup limit; 0: none)",
+                              value: Double(budget.bytes ?? 0))
             session = FUSESession(fileSystem: fileSystem, mountPoint: mountPoint, options: fuseOptions, metrics: metrics)
             session.stopTimeout = settings.stopTimeout
+            session.onStopping = { _ in notify.send("STOPPING=1") }
             do { try session.mount() } catch { throw MountSettingsError(error.description) }
         } catch {
             // On the terminal (or to the waiting parent), and in the log: a boot-time fstab mount
@@ -52,8 +61,11 @@ struct MountRunner {
             listener.start()
             log.info("serving /metrics and /health on http://\(address)")
         }
+        log.info(budgetLine)
         let place = HandedInDevice.descriptor(mountPoint) == nil ? mountPoint : "the FUSE device handed in as \(mountPoint)"
         log.info("mounted \(settings.bucket)\(settings.prefix.isEmpty ? "" : ":/" + settings.prefix) from \(settings.endpoint) on \(place)")
+        // systemd's Type=notify: the mount is live (and the metrics listener serving).
+        notify.send("READY=1\nSTATUS=mounted \(settings.bucket) on \(mountPoint)")
         let status = session.run()
         log.info("unmounted \(mountPoint)\(status > 0 ? " (signal \(status))" : "")")
         if let stop = session.stopOutcome, !stop.isComplete {

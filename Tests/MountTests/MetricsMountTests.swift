@@ -65,6 +65,62 @@ final class MetricsMountTests: MountTestCase {
         XCTAssertEqual(try get(port, "/nothing").status, 404)
     }
 
+    /// Opens `path` for writing, writes `size` bytes, prints "ready", closes it (printing "closed")
+    /// once the file `sentinel` exists.
+    private static let holder = """
+        import os, sys, time
+        path, size, sentinel = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        f = open(path, "wb", buffering=0)
+        f.write(b"x" * size)
+        print("ready", flush=True)
+        while not os.path.exists(sentinel):
+            time.sleep(0.05)
+        f.close()
+        print("closed", flush=True)
+        """
+
+    func testCacheStagingAndUploadFiguresFollowTheWorkload() throws {
+        let port = try TestServer.unusedPort()
+        let m = try mount(options: ["metrics=127.0.0.1:\(port)"])
+        try local("mkdir -p tree/a tree/b && for d in a b; do for i in $(seq 1 5); do head -c 4096 /dev/urandom > tree/$d/f$i; done; done")
+        try sh(m, "cp -a \(q(scratch + "/tree")) tree && ls -l tree/a tree/b > /dev/null && ls -l tree/a > /dev/null && stat tree/a/f1 tree/a/f1 > /dev/null")
+        let cached = try get(port, "/metrics").body
+        XCTAssertGreaterThanOrEqual(sample(cached, #"ossfuse_cache_hits_total{cache="attribute"}"#), 1, cached)
+        XCTAssertGreaterThanOrEqual(sample(cached, #"ossfuse_cache_misses_total{cache="attribute"}"#), 1, cached)
+        XCTAssertGreaterThanOrEqual(sample(cached, #"ossfuse_cache_entries{cache="attribute"}"#), 1, cached)
+        XCTAssertGreaterThanOrEqual(sample(cached, #"ossfuse_cache_hits_total{cache="listing"}"#)
+                                    + sample(cached, #"ossfuse_cache_misses_total{cache="listing"}"#), 1, cached)
+        XCTAssertTrue(cached.contains("# TYPE ossfuse_staged_bytes gauge"), cached)
+        XCTAssertEqual(sample(cached, "ossfuse_staged_bytes"), 0, "nothing is open: \(cached)")
+        XCTAssertEqual(sample(cached, "ossfuse_uploads_in_flight"), 0, cached)
+
+        // A file open for writing holds its bytes in staging, and counts as dirty, until closed.
+        let sentinel = scratch + "/close-now"
+        let writer = try HelperProcess("/usr/bin/python3", ["-c", Self.holder, m.mountPoint + "/open.bin", "300000", sentinel]) {
+            $0.contains("ready")
+        }
+        defer { writer.stop() }
+        let open = try get(port, "/metrics").body
+        XCTAssertEqual(sample(open, "ossfuse_staged_bytes"), 300_000, open)
+        XCTAssertEqual(sample(open, "ossfuse_dirty_files"), 1, open)
+        XCTAssertEqual(sample(open, "ossfuse_uploads_in_flight"), 0, "nothing uploads before close: \(open)")
+
+        // With every request refused, the upload of close() stays in flight until the storm ends.
+        try server.process.startQpsLimitStorm(seconds: 600)
+        FileManager.default.createFile(atPath: sentinel, contents: nil)
+        XCTAssertTrue(eventually(timeout: 60) { sample((try? get(port, "/metrics").body) ?? "", "ossfuse_uploads_in_flight") == 1 },
+                      "the upload at close was never seen in flight")
+        try server.process.startQpsLimitStorm(seconds: 0)
+        XCTAssertTrue(eventually(timeout: 120) { writer.started.stdoutText.contains("closed") }, writer.started.result().description)
+        let done = try get(port, "/metrics").body
+        XCTAssertEqual(sample(done, "ossfuse_uploads_in_flight"), 0, done)
+        XCTAssertEqual(sample(done, "ossfuse_staged_bytes"), 0, done)
+        XCTAssertEqual(sample(done, "ossfuse_dirty_files"), 0, done)
+        let client = try server.client()
+        let stored = try runBlocking { try await client.getObject("open.bin", range: nil) }
+        XCTAssertEqual(stored.count, 300_000)
+    }
+
     func testABadOrTakenMetricsAddressFailsTheMountWithOneLine() throws {
         let environment = ["OSS_ACCESS_KEY_ID": server.accessKeyId, "OSS_ACCESS_KEY_SECRET": server.accessKeySecret]
         let mountPoint = scratch + "/mnt"

@@ -12,6 +12,11 @@ import Synchronization
 /// `TransportError`) pass through; local failures are `FSError` (`ENOSPC`, `EIO`, ...); any call after
 /// `discard()` throws `FSError(EBADF)`.
 public final class StagedFile: Sendable {
+    /// Uploads (`upload(options:)`) running now, process-wide (`-o metrics`).
+    static let uploadsInFlight = Atomic<Int>(0)
+    /// Bytes of each ranged GET that copies an object into staging before a partial write.
+    public static let loadChunk: Int64 = 8 << 20
+
     private struct State: ~Copyable {
         var file: StagingFileDescriptor?
         /// Streaming multipart, once enabled; nil after `discard()`.
@@ -130,6 +135,8 @@ public final class StagedFile: Sendable {
     /// Multipart at or above `multipartThreshold`; a failed multipart upload is aborted and its
     /// error rethrown, leaving the previous object as it was.
     public func upload(options: WriteOptions) async throws -> String {
+        Self.uploadsInFlight.add(1, ordering: .relaxed)
+        defer { Self.uploadsInFlight.subtract(1, ordering: .relaxed) }
         let file = try await loaded(unlessCovered: nil)
         let (size, generation) = state.withLock { ($0.size, $0.generation) }
         let background = state.withLock { $0.background }
@@ -206,12 +213,12 @@ public final class StagedFile: Sendable {
     private func download(_ length: Int64, into file: StagingFileDescriptor) async throws {
         do {
             guard try file.availableBytes() >= length else { throw FSError(ENOSPC) }
-            let chunk: Int64 = 8 << 20
+            let chunk = Self.loadChunk
             let ranges = stride(from: Int64(0), to: length, by: Int(chunk)).map { $0..<min(length, $0 + chunk) }
             let (store, key, etag) = (self.store, self.key, self.baseETag)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 var pending = ranges[...]
-                for _ in 0..<max(1, configuration.parallelism) {
+                for _ in 0..<max(1, min(configuration.parallelism, configuration.stagingLoadsInFlight ?? .max)) {
                     guard let range = pending.popFirst() else { break }
                     group.addTask { try file.write(try await store.getObject(key, exactly: range, ifMatch: etag), at: range.lowerBound) }
                 }
