@@ -185,6 +185,8 @@ public struct MountConfiguration: Sendable, Equatable {
     /// restored starts its restore (1 day) and fails with ENODATA. Off by default: such opens succeed
     /// and reads fail with ENODATA (see `OSSFileSystem+Archive.swift`).
     public var restoreOnOpen: Bool = false
+    /// `-o cache_dir=`: the local data cache (see `DataCache`); nil (the default): none.
+    public var dataCache: DataCacheConfiguration? = nil
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

@@ -23,6 +23,9 @@ public final class Prefetcher: Sendable {
         var target: Target
         var chunks: [Int: (start: Int64, body: ArrivingBody, task: Task<Void, Never>)] = [:]
         var closed = false
+        /// The last blocks of the data cache read or fetched here (version, index, bytes): the
+        /// kernel's reads are smaller than a block, and each block is read from disk once.
+        var recent: [(etag: String, index: Int64, data: Data)] = []
     }
 
     /// What a GET reads: `key`, only in the version `etag` (If-Match) unless nil.
@@ -45,11 +48,16 @@ public final class Prefetcher: Sendable {
 
     private let store: any ObjectStore
     private let state: Mutex<State>
+    private let cache: DataCache?
 
     /// Prepares reads of version `etag` (nil: any) of `key`, whose size is `size` bytes (reads never
     /// go past it). Issues no request.
-    public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration) {
+    /// With `cache`, reads of a known version go by whole blocks: from the cache when held, else
+    /// fetched (by this prefetcher, ahead of the reader as usual) and stored in it.
+    public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration,
+                cache: DataCache? = nil) {
         self.store = store
+        self.cache = cache
         self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration)),
                                  target: Target(key: key, etag: etag)))
     }
@@ -76,6 +84,7 @@ public final class Prefetcher: Sendable {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             guard !state.closed else { return [] }
             change(&state)
+            state.recent.removeAll()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
         }
@@ -94,6 +103,51 @@ public final class Prefetcher: Sendable {
 
     /// Reads up to `size` bytes at `offset`; fewer only at the end of the object.
     public func read(offset: Int64, size: Int) async throws -> Data {
+        guard let cache else { return try await fetch(offset: offset, size: size) }
+        let (target, fileSize) = try state.withLock { state in
+            guard !state.closed else { throw FSError(EBADF) }
+            return (state.target, state.planner.fileSize)
+        }
+        guard let etag = target.etag else { return try await fetch(offset: offset, size: size) }
+        let end = min(fileSize, offset + Int64(size))
+        guard offset < end else { return Data() }
+        let blockSize = Int64(cache.blockSize)
+        var result = Data()
+        for index in (offset / blockSize)...((end - 1) / blockSize) {
+            let start = index * blockSize
+            let block = try await cachedBlock(cache, key: target.key, etag: etag, index: index,
+                                              length: Int(min(blockSize, fileSize - start)))
+            let lower = Int(max(offset, start) - start)
+            let upper = min(block.count, Int(end - start))
+            if lower < upper { result.append(block[(block.startIndex + lower)..<(block.startIndex + upper)]) }
+            if block.count < Int(min(blockSize, fileSize - start)) { break }
+        }
+        return result
+    }
+
+    /// Block `index` (`length` bytes) of version `etag`: from memory, the cache, or fetched and stored.
+    private func cachedBlock(_ cache: DataCache, key: String, etag: String, index: Int64, length: Int) async throws -> Data {
+        if let held = state.withLock({ $0.recent.first { $0.etag == etag && $0.index == index }?.data }) { return held }
+        var data = cache.block(key: key, etag: etag, index: index)
+        if data?.count != length { data = nil }
+        if data == nil {
+            let fetched = try await fetch(offset: index * Int64(cache.blockSize), size: length)
+            // A shorter answer is an object that shrank: returned, never stored.
+            if fetched.count == length { cache.store(fetched, key: key, etag: etag, index: index) }
+            data = fetched
+        }
+        let block = data!
+        state.withLock { state in
+            guard state.target.etag == etag else { return }
+            state.recent.removeAll { $0.index == index }
+            state.recent.append((etag, index, block))
+            if state.recent.count > 4 { state.recent.removeFirst() }
+        }
+        return block
+    }
+
+    /// Reads up to `size` bytes at `offset` from the store, ahead of the reader when sequential.
+    private func fetch(offset: Int64, size: Int) async throws -> Data {
         let pieces = try plan(offset: offset, size: size)
         if pieces.count == 1 {
             return try await bytes(of: pieces[0])
@@ -111,6 +165,7 @@ public final class Prefetcher: Sendable {
     public func close() {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             state.closed = true
+            state.recent.removeAll()
             _ = state.planner.reset()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
