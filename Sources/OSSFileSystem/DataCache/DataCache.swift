@@ -197,11 +197,13 @@ public final class DataCache: Sendable {
     /// Counts every block (of every mount sharing the directory) and, when over a bound, deletes the
     /// least recently used down to 90% of `maxBytes` and the floor plus 5% of the cache's share.
     /// One mount at a time (flock on `evict.lock`); a mount that finds the lock taken leaves it to the other.
-    func sweep() {
+    /// With `wait`, waits for another sweep to end rather than leave it the work.
+    func sweep(wait: Bool = false) {
+        state.withLock { $0.sweeperStarted = true }
         let lockFD = Foundation.open(root + "/evict.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard lockFD >= 0 else { return }
         defer { Foundation.close(lockFD) }
-        guard flock(lockFD, LOCK_EX | LOCK_NB) == 0 else { return }
+        guard flock(lockFD, wait ? LOCK_EX : LOCK_EX | LOCK_NB) == 0 else { return }
         defer { flock(lockFD, LOCK_UN) }
         var blocks: [(path: String, size: Int64, used: Int)] = []
         Self.walk(root + "/v1") { path, st in blocks.append((path, Int64(st.st_size), st.st_mtim.tv_sec)) }
