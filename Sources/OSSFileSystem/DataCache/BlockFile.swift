@@ -17,7 +17,7 @@ enum BlockFile {
         return out
     }
 
-    /// The block's data, or nil when the file is not a valid block with this identity.
+    /// The block's data (a slice of `file`), or nil when the file is not a valid block with this identity.
     static func decode(_ file: Data, identity: UInt64) -> Data? {
         guard file.count >= headerSize else { return nil }
         func word(_ i: Int) -> UInt64 {
@@ -26,6 +26,6 @@ enum BlockFile {
         guard word(0) == magic, word(3) == identity, word(1) == UInt64(file.count - headerSize) else { return nil }
         let data = file[(file.startIndex + headerSize)...]
         guard CRC64.checksum(data) == word(2) else { return nil }
-        return Data(data)
+        return data  // a slice: no copy (readers index from its startIndex)
     }
 }

@@ -93,12 +93,13 @@ public final class DataCache: Sendable {
             state.withLock { $0.used += size; $0.counters.written += 1 }
             return
         }
+        let failure = error != 0 ? error : errno
         unlink(temp)
         state.withLock { $0.counters.skipped += 1 }
-        if error == ENOSPC || error == EDQUOT {
+        if failure == ENOSPC || failure == EDQUOT {
             logger?("data cache: \(root) is full (ENOSPC); evicting, reads go on uncached meanwhile")
-            evictSoon()
         }
+        evictSoon()
     }
 
     /// Drops every cached block of every version of `key` (this mount wrote, renamed or deleted it).
