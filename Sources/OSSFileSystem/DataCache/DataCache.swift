@@ -60,7 +60,7 @@ public final class DataCache: Sendable {
             return nil
         }
         defer { Foundation.close(fd) }
-        let file = Self.readAll(fd, limit: configuration.blockSize + BlockFile.headerSize + 1)
+        let file = Self.map(fd, limit: configuration.blockSize + BlockFile.headerSize)
         guard let file, let data = BlockFile.decode(file, identity: block.identity) else {
             unlink(path)
             state.withLock { $0.counters.corrupt += 1; $0.counters.misses += 1 }
@@ -137,6 +137,19 @@ public final class DataCache: Sendable {
             }
             return 0
         }
+    }
+
+    /// The file's bytes mapped (read-only, pre-faulted from the page cache: no copy into fresh
+    /// memory), or nil when larger than `limit` or unreadable. Block files are only ever replaced by
+    /// rename or unlinked, never truncated in place, so a mapping stays valid.
+    static func map(_ fd: Int32, limit: Int) -> Data? {
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0, Int(st.st_size) <= limit else { return st.st_size == 0 ? Data() : nil }
+        let count = Int(st.st_size)
+        guard let address = mmap(nil, count, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), address != MAP_FAILED else {
+            return readAll(fd, limit: limit + 1)
+        }
+        return Data(bytesNoCopy: address, count: count, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
     static func readAll(_ fd: Int32, limit: Int) -> Data? {

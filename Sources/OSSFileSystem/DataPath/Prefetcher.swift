@@ -26,6 +26,9 @@ public final class Prefetcher: Sendable {
         /// The last blocks of the data cache read or fetched here (version, index, bytes): the
         /// kernel's reads are smaller than a block, and each block is read from disk once.
         var recent: [(etag: String, index: Int64, data: Data)] = []
+        /// Blocks being read from the cache or fetched, by version and index: concurrent reads of
+        /// one block (the kernel's read-ahead sends several at once) share one load.
+        var loading: [BlockID: Task<Data, any Error>] = [:]
     }
 
     /// What a GET reads: `key`, only in the version `etag` (If-Match) unless nil.
@@ -44,6 +47,11 @@ public final class Prefetcher: Sendable {
         var range: Range<Int64>
         var start: Int64
         var source: Source
+    }
+
+    private struct BlockID: Hashable {
+        var etag: String
+        var index: Int64
     }
 
     private let store: any ObjectStore
@@ -85,6 +93,7 @@ public final class Prefetcher: Sendable {
             guard !state.closed else { return [] }
             change(&state)
             state.recent.removeAll()
+            state.loading.removeAll()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
         }
@@ -112,8 +121,16 @@ public final class Prefetcher: Sendable {
         let end = min(fileSize, offset + Int64(size))
         guard offset < end else { return Data() }
         let blockSize = Int64(cache.blockSize)
-        var result = Data()
-        for index in (offset / blockSize)...((end - 1) / blockSize) {
+        let first = offset / blockSize, last = (end - 1) / blockSize
+        if first == last {  // the usual case: a slice of one block, no copy
+            let start = first * blockSize
+            let block = try await cachedBlock(cache, key: target.key, etag: etag, index: first,
+                                              length: Int(min(blockSize, fileSize - start)))
+            let lower = Int(offset - start), upper = min(block.count, Int(end - start))
+            return lower < upper ? block[(block.startIndex + lower)..<(block.startIndex + upper)] : Data()
+        }
+        var result = Data(capacity: Int(end - offset))
+        for index in first...last {
             let start = index * blockSize
             let block = try await cachedBlock(cache, key: target.key, etag: etag, index: index,
                                               length: Int(min(blockSize, fileSize - start)))
@@ -125,25 +142,33 @@ public final class Prefetcher: Sendable {
         return result
     }
 
-    /// Block `index` (`length` bytes) of version `etag`: from memory, the cache, or fetched and stored.
+    /// Block `index` (`length` bytes) of version `etag`: from memory, the cache, or fetched and stored;
+    /// a load under way for it is awaited rather than repeated.
     private func cachedBlock(_ cache: DataCache, key: String, etag: String, index: Int64, length: Int) async throws -> Data {
-        if let held = state.withLock({ $0.recent.first { $0.etag == etag && $0.index == index }?.data }) { return held }
-        var data = cache.block(key: key, etag: etag, index: index)
-        if data?.count != length { data = nil }
-        if data == nil {
-            let fetched = try await fetch(offset: index * Int64(cache.blockSize), size: length)
-            // A shorter answer is an object that shrank: returned, never stored.
-            if fetched.count == length { cache.store(fetched, key: key, etag: etag, index: index) }
-            data = fetched
+        let id = BlockID(etag: etag, index: index)
+        let (held, load): (Data?, Task<Data, any Error>?) = state.withLock { state in
+            if let held = state.recent.first(where: { $0.etag == etag && $0.index == index })?.data { return (held, nil) }
+            if let load = state.loading[id] { return (nil, load) }
+            let load = Task { [self] in
+                if let data = cache.block(key: key, etag: etag, index: index), data.count == length { return data }
+                let fetched = try await fetch(offset: index * Int64(cache.blockSize), size: length)
+                // A shorter answer is an object that shrank: returned, never stored.
+                if fetched.count == length { cache.store(fetched, key: key, etag: etag, index: index) }
+                return fetched
+            }
+            state.loading[id] = load
+            return (nil, load)
         }
-        let block = data!
+        if let held { return held }
+        let result = await load!.result
         state.withLock { state in
-            guard state.target.etag == etag else { return }
-            state.recent.removeAll { $0.index == index }
+            if state.loading[id] == load { state.loading.removeValue(forKey: id) }
+            guard case .success(let block) = result, state.target.etag == etag,
+                  !state.recent.contains(where: { $0.etag == etag && $0.index == index }) else { return }
             state.recent.append((etag, index, block))
-            if state.recent.count > 4 { state.recent.removeFirst() }
+            if state.recent.count > 8 { state.recent.removeFirst() }
         }
-        return block
+        return try result.get()
     }
 
     /// Reads up to `size` bytes at `offset` from the store, ahead of the reader when sequential.
@@ -166,6 +191,7 @@ public final class Prefetcher: Sendable {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             state.closed = true
             state.recent.removeAll()
+            state.loading.removeAll()
             _ = state.planner.reset()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
