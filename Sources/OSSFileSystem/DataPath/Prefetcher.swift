@@ -28,7 +28,7 @@ public final class Prefetcher: Sendable {
         var recent: [(etag: String, index: Int64, data: Data)] = []
         /// Blocks being read from the cache or fetched, by version and index: concurrent reads of
         /// one block (the kernel's read-ahead sends several at once) share one load.
-        var loading: [BlockID: Task<Data, any Error>] = [:]
+        var loading: [BlockID: Task<(Data, Bool), any Error>] = [:]
     }
 
     /// What a GET reads: `key`, only in the version `etag` (If-Match) unless nil.
@@ -143,32 +143,48 @@ public final class Prefetcher: Sendable {
     }
 
     /// Block `index` (`length` bytes) of version `etag`: from memory, the cache, or fetched and stored;
-    /// a load under way for it is awaited rather than repeated.
+    /// a load under way for it is awaited rather than repeated. A block found in the cache starts
+    /// loads of the next ones (`cacheReadAhead`), so a cached file is read from disk in parallel.
     private func cachedBlock(_ cache: DataCache, key: String, etag: String, index: Int64, length: Int) async throws -> Data {
         let id = BlockID(etag: etag, index: index)
-        let (held, load): (Data?, Task<Data, any Error>?) = state.withLock { state in
+        let (held, load): (Data?, Task<(Data, Bool), any Error>?) = state.withLock { state in
             if let held = state.recent.first(where: { $0.etag == etag && $0.index == index })?.data { return (held, nil) }
-            if let load = state.loading[id] { return (nil, load) }
-            let load = Task { [self] in
-                if let data = cache.block(key: key, etag: etag, index: index), data.count == length { return data }
-                let fetched = try await fetch(offset: index * Int64(cache.blockSize), size: length)
-                // A shorter answer is an object that shrank: returned, never stored.
-                if fetched.count == length { cache.store(fetched, key: key, etag: etag, index: index) }
-                return fetched
-            }
-            state.loading[id] = load
-            return (nil, load)
+            return (nil, state.loading[id] ?? startLoad(&state, cache, key: key, id: id, length: length))
         }
         if let held { return held }
         let result = await load!.result
         state.withLock { state in
             if state.loading[id] == load { state.loading.removeValue(forKey: id) }
-            guard case .success(let block) = result, state.target.etag == etag,
-                  !state.recent.contains(where: { $0.etag == etag && $0.index == index }) else { return }
-            state.recent.append((etag, index, block))
-            if state.recent.count > 8 { state.recent.removeFirst() }
+            guard case .success(let (block, fromCache)) = result, state.target.etag == etag else { return }
+            if !state.recent.contains(where: { $0.etag == etag && $0.index == index }) {
+                state.recent.append((etag, index, block))
+                if state.recent.count > 8 { state.recent.removeFirst() }
+            }
+            guard fromCache else { return }
+            let fileSize = state.planner.fileSize, blockSize = Int64(cache.blockSize)
+            for next in (index + 1)...(index + Self.cacheReadAhead) where next * blockSize < fileSize {
+                let nextID = BlockID(etag: etag, index: next)
+                if state.loading[nextID] != nil || state.recent.contains(where: { $0.etag == etag && $0.index == next }) { continue }
+                _ = startLoad(&state, cache, key: key, id: nextID, length: Int(min(blockSize, fileSize - next * blockSize)))
+            }
         }
-        return try result.get()
+        return try result.get().0
+    }
+
+    /// Blocks loaded ahead of a reader of cached blocks.
+    static let cacheReadAhead: Int64 = 3
+
+    /// Starts loading block `id` (from the cache, else fetched and stored); tells whether it came from the cache.
+    private func startLoad(_ state: inout State, _ cache: DataCache, key: String, id: BlockID, length: Int) -> Task<(Data, Bool), any Error> {
+        let load = Task { [self] () async throws -> (Data, Bool) in
+            if let data = cache.block(key: key, etag: id.etag, index: id.index), data.count == length { return (data, true) }
+            let fetched = try await fetch(offset: id.index * Int64(cache.blockSize), size: length)
+            // A shorter answer is an object that shrank: returned, never stored.
+            if fetched.count == length { cache.store(fetched, key: key, etag: id.etag, index: id.index) }
+            return (fetched, false)
+        }
+        state.loading[id] = load
+        return load
     }
 
     /// Reads up to `size` bytes at `offset` from the store, ahead of the reader when sequential.
