@@ -191,6 +191,8 @@ public struct MountConfiguration: Sendable, Equatable {
     /// Most paths plus listed names the attribute and listing caches hold; beyond it entries are
     /// forgotten (asked of the store again). nil: bounded only by expiry. Set by `MemoryBudget`.
     public var maxCachedEntries: Int? = nil
+    /// `-o cache_dir=`: the local data cache (see `DataCache`); nil (the default): none.
+    public var dataCache: DataCacheConfiguration? = nil
 
     public init(prefix: String = "", attributeTimeout: Double = 60, negativeTimeout: Double = 5,
                 uid: UInt32 = 0, gid: UInt32 = 0, umask: UInt32 = 0o022, readOnly: Bool = false,

@@ -24,7 +24,7 @@ extension OSSFileSystem {
         if configuration.restoreOnOpen && RestoreStatus.needsRestore(stat.storageClass) { try await requireRestored(path) }
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
         let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, etag: stat.versionETag,
-                                    configuration: configuration)
+                                    configuration: configuration, cache: dataCache)
         let handle = handles.add(FileHandle(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
                                             metadata: stat.userMetadata ?? [:], contentType: stat.contentType,
                                             contentHeaders: stat.contentHeaders, openedSize: stat.size))
@@ -198,6 +198,8 @@ extension OSSFileSystem {
         }
         handles.markStored(open.ino)
         handles.contentChanged(open.ino)
+        // The blocks of the versions before are of no use any more (the new one has another ETag).
+        dataCache?.drop(key: keys.objectKey(open.path))
         followReaders(of: open.ino, etag: etag, size: staged.size)
         logLargeUpload(open.path, size: staged.size, started: started)
         guard timesStored else { return superblock.invalidate(open.path) }  // the next stat reads Last-Modified

@@ -48,6 +48,8 @@ import OSSProtocol
 public final class OSSFileSystem: FileSystemOperations {
     let store: any ObjectStore
     let configuration: MountConfiguration
+    /// `-o cache_dir=`: blocks of objects read here, kept on local disk (nil: no data cache).
+    let dataCache: DataCache?
     let keys: KeyMapping
     let inodes = InodeTable()
     let handles = HandleTable()
@@ -65,6 +67,12 @@ public final class OSSFileSystem: FileSystemOperations {
                 logger: (@Sendable (String) -> Void)? = nil, clock: (@Sendable () -> Date)? = nil) {
         self.store = store
         self.configuration = configuration
+        do {
+            self.dataCache = try configuration.dataCache.map { try DataCache($0, logger: logger) }
+        } catch {
+            logger?("data cache disabled: cannot use \(configuration.dataCache?.directory ?? ""): \(error)")
+            self.dataCache = nil
+        }
         self.keys = KeyMapping(prefix: configuration.prefix)
         let clock = clock ?? { Date() }
         self.clock = clock

@@ -18,6 +18,8 @@ public struct ServerConfiguration: Sendable {
     public var faultRate: Double
     /// Delay added to every response, in milliseconds.
     public var latencyMilliseconds: Int
+    /// Bytes per second all response bodies share (`--bandwidth`); 0: no limit.
+    public var bandwidthBytesPerSecond: Int = 0
     /// Region reported by GetBucketLocation / GetBucketInfo (without the `oss-` prefix).
     public var region: String
     /// Whether to enforce the 15-minute clock skew and presign expiry.

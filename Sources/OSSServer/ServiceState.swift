@@ -10,12 +10,14 @@ final class ServiceState: Sendable {
     let strictFaults: StrictFaults
     let authenticator: Authenticator
     let threadPool: NIOThreadPool
+    let bandwidth: BandwidthLimit?
 
     init(configuration: ServerConfiguration, storage: StorageEngine, threadPool: NIOThreadPool) {
         self.configuration = configuration
         self.storage = storage
         self.threadPool = threadPool
         stats = RequestStats()
+        bandwidth = configuration.bandwidthBytesPerSecond > 0 ? BandwidthLimit(bytesPerSecond: configuration.bandwidthBytesPerSecond) : nil
         faults = FaultInjector(rate: configuration.faultRate)
         strictFaults = StrictFaults(configuration.strictness)
         let strict = configuration.strictness

@@ -30,6 +30,9 @@ struct ServerCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds added before every response.")
     var latency: Int = 0
 
+    @Option(help: "Bytes per second all response bodies share, with an optional K, M or G suffix (0: no limit).")
+    var bandwidth: String = "0"
+
     @Option(name: .customLong("sts-token"), help: "Accept this STS security token (x-oss-security-token / security-token).")
     var stsToken: String?
 
@@ -88,6 +91,7 @@ struct ServerCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...1).contains(faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1.") }
         guard latency >= 0 else { throw ValidationError("--latency must not be negative.") }
+        guard Self.bytes(bandwidth) != nil else { throw ValidationError("--bandwidth must be a number of bytes per second like 100M.") }
         guard bodyTimeout > 0 else { throw ValidationError("--body-timeout must be positive.") }
         guard partialDeleteFaults >= 0, qpsLimitStorm >= 0 else {
             throw ValidationError("--partial-delete-faults and --qps-limit-storm must not be negative.")
@@ -142,6 +146,7 @@ struct ServerCommand: AsyncParsableCommand {
             root: root, host: address.host, port: address.port, accessKeyId: credentials.id,
             accessKeySecret: credentials.secret, securityToken: stsToken, buckets: buckets, faultRate: faultRate,
             latencyMilliseconds: latency, region: region, bodyTimeoutSeconds: bodyTimeout)
+        configuration.bandwidthBytesPerSecond = Self.bytes(bandwidth) ?? 0
         configuration.strictness.stsCredentialsFile = stsCredentials
         configuration.strictness.cnames = parsedCNAMEs ?? [:]
         configuration.strictness.publicEndpointForbidden = publicEndpointForbidden
@@ -156,5 +161,14 @@ struct ServerCommand: AsyncParsableCommand {
             let shown = host.contains(":") ? "[\(host)]" : host
             FileHandle.standardOutput.write(Data("listening on http://\(shown):\(port)\n".utf8))
         }
+    }
+
+    /// `--bandwidth`'s value: bytes, with an optional K, M or G suffix (powers of 1024).
+    static func bytes(_ text: String) -> Int? {
+        var digits = text.uppercased()
+        var shift = 0
+        if let last = digits.last, let s = ["K": 10, "M": 20, "G": 30][String(last)] { shift = s; digits.removeLast() }
+        guard let number = Int(digits), number >= 0 else { return nil }
+        return number << shift
     }
 }

@@ -110,6 +110,12 @@ enum Backend {
             mountPoint: mountPoint)
         configuration.listingOnly = settings.listingOnly
         configuration.restoreOnOpen = settings.restoreOnOpen
+        if let directory = settings.cacheDirectory {
+            let absolute = directory.hasPrefix("/") ? directory : FileManager.default.currentDirectoryPath + "/" + directory
+            configuration.dataCache = DataCacheConfiguration(directory: absolute, maxBytes: settings.cacheSize,
+                                                             minFreeBytes: settings.cacheMinFree,
+                                                             namespace: settings.endpoint + "/" + settings.bucket)
+        }
         return configuration
     }
 }

@@ -92,6 +92,14 @@ enum MountOptionParser {
         case "listing_only": try flag(); s.listingOnly = true
         case "direct_io": try flag(); s.directIOAlways = true
         case "restore_on_open": try flag(); s.restoreOnOpen = true
+        case "cache_dir":
+            let dir = try required()
+            guard !dir.isEmpty else { throw MountSettingsError("cache_dir must name a directory") }
+            s.cacheDirectory = dir
+        case "cache_size": s.cacheSize = try size(name, try required())
+        case "cache_min_free":
+            let value = try required()
+            s.cacheMinFree = value == "0" ? 0 : try size(name, value)
         case "stop_timeout": s.stopTimeout = try seconds(name, try required())
         case "metrics": s.metrics = try MetricsAddress(try required())
         default:

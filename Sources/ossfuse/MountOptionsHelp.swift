@@ -56,6 +56,10 @@ enum MountOptionsHelp {
                             reads, no caching, no shared mmap [off: only
                             write-only opens bypass it]
       staging_dir=DIR       where writes are staged [$TMPDIR or /tmp]
+     Data cache (kept across mounts, shareable by several mounts)
+      cache_dir=DIR         keep blocks of files read in DIR [off]
+      cache_size=SIZE       at most this much in it [no bound but the floor]
+      cache_min_free=SIZE   leave this much free on its file system [5%]
      Archive data
       restore_on_open       opening an unrestored Archive/ColdArchive/
                             DeepColdArchive file starts its restore (1 day)

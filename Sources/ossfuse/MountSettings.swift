@@ -41,6 +41,12 @@ struct MountSettings: Sendable, Equatable {
     var listingOnly = false
     /// `restore_on_open`: see `MountConfiguration.restoreOnOpen`.
     var restoreOnOpen = false
+    /// `cache_dir=DIR`: the local data cache's directory; nil (the default): no data cache.
+    var cacheDirectory: String?
+    /// `cache_size=SIZE`: bound of the bytes the data cache holds; nil: only the free-space floor.
+    var cacheSize: Int64?
+    /// `cache_min_free=SIZE`: free space the data cache leaves on its file system; nil: 5% of it.
+    var cacheMinFree: Int64?
     /// `direct_io`: every open bypasses the page cache, not only write-only ones.
     var directIOAlways = false
     /// `metrics=HOST:PORT`: where `/metrics` and `/health` are served; nil: nowhere.

@@ -23,6 +23,12 @@ public final class Prefetcher: Sendable {
         var target: Target
         var chunks: [Int: (start: Int64, body: ArrivingBody, task: Task<Void, Never>)] = [:]
         var closed = false
+        /// The last blocks of the data cache read or fetched here (version, index, bytes): the
+        /// kernel's reads are smaller than a block, and each block is read from disk once.
+        var recent: [(etag: String, index: Int64, data: Data)] = []
+        /// Blocks being read from the cache or fetched, by version and index: concurrent reads of
+        /// one block (the kernel's read-ahead sends several at once) share one load.
+        var loading: [BlockID: Task<(Data, Bool), any Error>] = [:]
     }
 
     /// What a GET reads: `key`, only in the version `etag` (If-Match) unless nil.
@@ -43,13 +49,23 @@ public final class Prefetcher: Sendable {
         var source: Source
     }
 
+    private struct BlockID: Hashable {
+        var etag: String
+        var index: Int64
+    }
+
     private let store: any ObjectStore
     private let state: Mutex<State>
+    private let cache: DataCache?
 
     /// Prepares reads of version `etag` (nil: any) of `key`, whose size is `size` bytes (reads never
     /// go past it). Issues no request.
-    public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration) {
+    /// With `cache`, reads of a known version go by whole blocks: from the cache when held, else
+    /// fetched (by this prefetcher, ahead of the reader as usual) and stored in it.
+    public init(store: any ObjectStore, key: String, size: Int64, etag: String?, configuration: MountConfiguration,
+                cache: DataCache? = nil) {
         self.store = store
+        self.cache = cache
         self.state = Mutex(State(planner: PrefetchPlanner(fileSize: size, limits: Self.limits(for: configuration)),
                                  target: Target(key: key, etag: etag)))
     }
@@ -76,6 +92,8 @@ public final class Prefetcher: Sendable {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             guard !state.closed else { return [] }
             change(&state)
+            state.recent.removeAll()
+            state.loading.removeAll()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)
         }
@@ -94,6 +112,83 @@ public final class Prefetcher: Sendable {
 
     /// Reads up to `size` bytes at `offset`; fewer only at the end of the object.
     public func read(offset: Int64, size: Int) async throws -> Data {
+        guard let cache else { return try await fetch(offset: offset, size: size) }
+        let (target, fileSize) = try state.withLock { state in
+            guard !state.closed else { throw FSError(EBADF) }
+            return (state.target, state.planner.fileSize)
+        }
+        guard let etag = target.etag else { return try await fetch(offset: offset, size: size) }
+        let end = min(fileSize, offset + Int64(size))
+        guard offset < end else { return Data() }
+        let blockSize = Int64(cache.blockSize)
+        let first = offset / blockSize, last = (end - 1) / blockSize
+        if first == last {  // the usual case: a slice of one block, no copy
+            let start = first * blockSize
+            let block = try await cachedBlock(cache, key: target.key, etag: etag, index: first,
+                                              length: Int(min(blockSize, fileSize - start)))
+            let lower = Int(offset - start), upper = min(block.count, Int(end - start))
+            return lower < upper ? block[(block.startIndex + lower)..<(block.startIndex + upper)] : Data()
+        }
+        var result = Data(capacity: Int(end - offset))
+        for index in first...last {
+            let start = index * blockSize
+            let block = try await cachedBlock(cache, key: target.key, etag: etag, index: index,
+                                              length: Int(min(blockSize, fileSize - start)))
+            let lower = Int(max(offset, start) - start)
+            let upper = min(block.count, Int(end - start))
+            if lower < upper { result.append(block[(block.startIndex + lower)..<(block.startIndex + upper)]) }
+            if block.count < Int(min(blockSize, fileSize - start)) { break }
+        }
+        return result
+    }
+
+    /// Block `index` (`length` bytes) of version `etag`: from memory, the cache, or fetched and stored;
+    /// a load under way for it is awaited rather than repeated. A block found in the cache starts
+    /// loads of the next ones (`cacheReadAhead`), so a cached file is read from disk in parallel.
+    private func cachedBlock(_ cache: DataCache, key: String, etag: String, index: Int64, length: Int) async throws -> Data {
+        let id = BlockID(etag: etag, index: index)
+        let (held, load): (Data?, Task<(Data, Bool), any Error>?) = state.withLock { state in
+            if let held = state.recent.first(where: { $0.etag == etag && $0.index == index })?.data { return (held, nil) }
+            return (nil, state.loading[id] ?? startLoad(&state, cache, key: key, id: id, length: length))
+        }
+        if let held { return held }
+        let result = await load!.result
+        state.withLock { state in
+            if state.loading[id] == load { state.loading.removeValue(forKey: id) }
+            guard case .success(let (block, fromCache)) = result, state.target.etag == etag else { return }
+            if !state.recent.contains(where: { $0.etag == etag && $0.index == index }) {
+                state.recent.append((etag, index, block))
+                if state.recent.count > 8 { state.recent.removeFirst() }
+            }
+            guard fromCache else { return }
+            let fileSize = state.planner.fileSize, blockSize = Int64(cache.blockSize)
+            for next in (index + 1)...(index + Self.cacheReadAhead) where next * blockSize < fileSize {
+                let nextID = BlockID(etag: etag, index: next)
+                if state.loading[nextID] != nil || state.recent.contains(where: { $0.etag == etag && $0.index == next }) { continue }
+                _ = startLoad(&state, cache, key: key, id: nextID, length: Int(min(blockSize, fileSize - next * blockSize)))
+            }
+        }
+        return try result.get().0
+    }
+
+    /// Blocks loaded ahead of a reader of cached blocks.
+    static let cacheReadAhead: Int64 = 3
+
+    /// Starts loading block `id` (from the cache, else fetched and stored); tells whether it came from the cache.
+    private func startLoad(_ state: inout State, _ cache: DataCache, key: String, id: BlockID, length: Int) -> Task<(Data, Bool), any Error> {
+        let load = Task { [self] () async throws -> (Data, Bool) in
+            if let data = cache.block(key: key, etag: id.etag, index: id.index), data.count == length { return (data, true) }
+            let fetched = try await fetch(offset: id.index * Int64(cache.blockSize), size: length)
+            // A shorter answer is an object that shrank: returned, never stored.
+            if fetched.count == length { cache.store(fetched, key: key, etag: id.etag, index: id.index) }
+            return (fetched, false)
+        }
+        state.loading[id] = load
+        return load
+    }
+
+    /// Reads up to `size` bytes at `offset` from the store, ahead of the reader when sequential.
+    private func fetch(offset: Int64, size: Int) async throws -> Data {
         let pieces = try plan(offset: offset, size: size)
         if pieces.count == 1 {
             return try await bytes(of: pieces[0])
@@ -111,6 +206,8 @@ public final class Prefetcher: Sendable {
     public func close() {
         let tasks = state.withLock { state -> [Task<Void, Never>] in
             state.closed = true
+            state.recent.removeAll()
+            state.loading.removeAll()
             _ = state.planner.reset()
             defer { state.chunks.removeAll() }
             return state.chunks.values.map(\.task)

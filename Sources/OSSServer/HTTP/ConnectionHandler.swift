@@ -82,6 +82,9 @@ struct ConnectionHandler: Sendable {
         if service.configuration.latencyMilliseconds > 0 {
             try? await Task.sleep(nanoseconds: UInt64(service.configuration.latencyMilliseconds) * 1_000_000)
         }
+        if let bandwidth = service.bandwidth, request.method != .HEAD, response.bodyLength > 0 {
+            try? await Task.sleep(nanoseconds: bandwidth.reserve(Int(response.bodyLength)))
+        }
         // A client waiting for 100 Continue gets the final answer at once and the connection closes
         // (its body is never read), instead of waiting for its Expect timeout.
         return try await finish(response, request, stream, outbound, files: files,
