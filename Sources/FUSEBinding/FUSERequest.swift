@@ -26,9 +26,9 @@ final class FUSERequest: @unchecked Sendable {
     }
 
     /// Caller identity, read from the request while it is still live.
-    var context: RequestContext {
-        guard let ctx = fuse_req_ctx(raw) else { return RequestContext() }
-        return RequestContext(uid: ctx.pointee.uid, gid: ctx.pointee.gid, pid: ctx.pointee.pid)
+    var context: CallerContext {
+        guard let ctx = fuse_req_ctx(raw) else { return CallerContext() }
+        return CallerContext(uid: ctx.pointee.uid, gid: ctx.pointee.gid, pid: ctx.pointee.pid)
     }
 
     private func claim(_ what: StaticString, errno: Int32 = 0) -> Bool {

@@ -7,12 +7,8 @@ extension OSSClient {
         ResponseParsing.metadata(try await send(Call(operation: "HeadObject", method: "HEAD", key: key)))
     }
 
-    /// GetObject of `range` (half-open bytes; nil: everything) with `x-oss-range-behavior: standard`.
-    public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
-        try await getObject(key, range: range, ifMatch: nil, progress: nil)
-    }
-
-    /// The same, with `If-Match: ifMatch` (412 `PreconditionFailed` once the object is another
+    /// GetObject of `range` (half-open bytes; nil: everything) with `x-oss-range-behavior: standard`
+    /// and `If-Match: ifMatch` (412 `PreconditionFailed` once the object is another
     /// version), telling `progress` of the body's prefixes while the 206 answer to a range arrives
     /// (when it is large: 256 KiB and more). Told once, before returning, of anything else: a whole
     /// object (its CRC-64 is checked first), a range answered with the whole object (cut to the range).
@@ -55,7 +51,7 @@ extension OSSClient {
             return r.header("etag") ?? ""
         }, ownResult: {
             let meta = try await headObject(key)
-            guard meta.type != .symlink, meta.contentLength == Self.length(of: body) else { return nil }
+            guard meta.type != .symlink, meta.contentLength == body.length else { return nil }
             if let crc = meta.crc64 {
                 return crc == (try Self.crc64(of: body)) ? meta.etag : nil
             }

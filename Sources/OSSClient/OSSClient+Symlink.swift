@@ -4,18 +4,18 @@ extension OSSClient {
     /// PutSymlink: `target` is a key of the same bucket, sent percent-encoded in `x-oss-symlink-target`.
     /// `options.forbidOverwrite` makes an existing key fail with 409 `FileAlreadyExists`; a lost answer is
     /// then retried, and a 409 to the retry counts as success when the link there has this target (and
-    /// the `ossfuse-target` user metadata sent, if any).
+    /// every user metadata value sent).
     public func putSymlink(_ key: String, target: String, options: WriteOptions) async throws {
         try ObjectName.validate(target)
         var headers = try ResponseParsing.writeHeaders(options)
         headers.append(("x-oss-symlink-target", PercentEncoding.encodePath(target)))
         let call = Call(operation: "PutSymlink", method: "PUT", key: key, query: [("symlink", "")], headers: headers,
                         safety: options.forbidOverwrite ? .verifiableCreate : .repeatable)
-        let keptTarget = options.userMetadata["ossfuse-target"]
         try await sendCreate(call, answered: { _ in () }, ownResult: {
             // A 409 to a retry after a lost answer: the link there is ours if it says what we sent.
             let info = try await getSymlink(key)
-            guard info.target == target, keptTarget == nil || info.userMetadata["ossfuse-target"] == keptTarget else { return nil }
+            guard info.target == target,
+                  options.userMetadata.allSatisfy({ info.userMetadata[$0.key] == $0.value }) else { return nil }
             return ()
         })
     }

@@ -46,14 +46,6 @@ extension OSSClient {
         }
     }
 
-    /// Length of an upload body.
-    static func length(of body: UploadBody) -> Int64 {
-        switch body {
-        case .bytes(let d): return Int64(d.count)
-        case .file(_, _, let length): return length
-        }
-    }
-
     /// The ETag OSS gives a multipart object made of `parts` (sorted): `"HEX-N"`, the upper-case MD5 over
     /// the concatenated binary MD5s of the parts (their ETags).
     static func multipartETag(_ parts: [UploadedPart]) -> String? {

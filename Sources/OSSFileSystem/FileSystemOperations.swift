@@ -97,7 +97,7 @@ public struct FileSystemStatistics: Sendable, Equatable {
 }
 
 /// Who is calling (from `fuse_req_ctx`).
-public struct RequestContext: Sendable, Equatable {
+public struct CallerContext: Sendable, Equatable {
     public var uid: UInt32
     public var gid: UInt32
     public var pid: Int32
@@ -118,19 +118,19 @@ public protocol FileSystemOperations: AnyObject, Sendable {
     func lookup(parent: InodeNumber, name: String) async throws(FSError) -> EntryReply
     func forget(_ ino: InodeNumber, lookups: UInt64)
     func getattr(_ ino: InodeNumber) async throws(FSError) -> (FileAttributes, timeout: Double)
-    func setattr(_ ino: InodeNumber, changes: AttributeChanges, handle: HandleNumber?, context: RequestContext) async throws(FSError) -> (FileAttributes, timeout: Double)
+    func setattr(_ ino: InodeNumber, changes: AttributeChanges, handle: HandleNumber?, context: CallerContext) async throws(FSError) -> (FileAttributes, timeout: Double)
     func readlink(_ ino: InodeNumber) async throws(FSError) -> String
-    func symlink(parent: InodeNumber, name: String, target: String, context: RequestContext) async throws(FSError) -> EntryReply
+    func symlink(parent: InodeNumber, name: String, target: String, context: CallerContext) async throws(FSError) -> EntryReply
     /// `mode` carries the file type (regular, FIFO, socket, device); `rdev` the device number.
-    func mknod(parent: InodeNumber, name: String, mode: UInt32, rdev: UInt64, context: RequestContext) async throws(FSError) -> EntryReply
-    func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply
+    func mknod(parent: InodeNumber, name: String, mode: UInt32, rdev: UInt64, context: CallerContext) async throws(FSError) -> EntryReply
+    func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: CallerContext) async throws(FSError) -> EntryReply
     func unlink(parent: InodeNumber, name: String) async throws(FSError)
     func rmdir(parent: InodeNumber, name: String) async throws(FSError)
     /// `flags`: RENAME_NOREPLACE (1) / RENAME_EXCHANGE (2) from renameat2.
     func rename(parent: InodeNumber, name: String, newParent: InodeNumber, newName: String, flags: UInt32) async throws(FSError)
     /// `flags` are the open(2) flags. Returns the handle and whether the kernel may keep its page cache.
-    func open(_ ino: InodeNumber, flags: Int32, context: RequestContext) async throws(FSError) -> (handle: HandleNumber, keepCache: Bool)
-    func create(parent: InodeNumber, name: String, mode: UInt32, flags: Int32, context: RequestContext) async throws(FSError) -> (EntryReply, handle: HandleNumber)
+    func open(_ ino: InodeNumber, flags: Int32, context: CallerContext) async throws(FSError) -> (handle: HandleNumber, keepCache: Bool)
+    func create(parent: InodeNumber, name: String, mode: UInt32, flags: Int32, context: CallerContext) async throws(FSError) -> (EntryReply, handle: HandleNumber)
     func read(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, size: Int) async throws(FSError) -> Data
     func write(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, data: Data) async throws(FSError) -> Int
     func flush(_ ino: InodeNumber, handle: HandleNumber) async throws(FSError)
@@ -141,7 +141,7 @@ public protocol FileSystemOperations: AnyObject, Sendable {
     func readdir(_ ino: InodeNumber, handle: HandleNumber, offset: UInt64, limit: Int, plus: Bool) async throws(FSError) -> [DirectoryEntry]
     func releasedir(_ ino: InodeNumber, handle: HandleNumber) async
     func statfs(_ ino: InodeNumber) async throws(FSError) -> FileSystemStatistics
-    func access(_ ino: InodeNumber, mask: Int32, context: RequestContext) async throws(FSError)
+    func access(_ ino: InodeNumber, mask: Int32, context: CallerContext) async throws(FSError)
     func getxattr(_ ino: InodeNumber, name: String) async throws(FSError) -> Data
     func listxattr(_ ino: InodeNumber) async throws(FSError) -> [String]
     func setxattr(_ ino: InodeNumber, name: String, value: Data, flags: Int32) async throws(FSError)

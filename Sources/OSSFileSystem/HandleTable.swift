@@ -3,7 +3,7 @@ import Synchronization
 import OSSProtocol
 
 /// One open file: reads go through its prefetcher, or through its staged copy when it writes.
-struct FileHandle: Sendable {
+struct OpenFileRecord: Sendable {
     var ino: InodeNumber
     /// The path whose key the staged copy uploads to (updated when the file is renamed while open).
     var path: String
@@ -18,10 +18,10 @@ struct FileHandle: Sendable {
     var openedSize: Int64 = 0
     /// Opened by a user other than root (nil for root): a write through it clears setuid/setgid,
     /// as on a local disk (`Permissions.withoutPrivileges`).
-    var unprivilegedWriter: RequestContext?
+    var unprivilegedWriter: CallerContext?
 }
 
-extension FileHandle {
+extension OpenFileRecord {
     /// The options of an upload through this handle: `userMetadata` and the content headers of
     /// the object it opened.
     func writeOptions(_ userMetadata: [String: String], forbidOverwrite: Bool = false) -> WriteOptions {
@@ -35,7 +35,7 @@ extension FileHandle {
 /// (the kernel may keep its page cache while it is unchanged).
 final class HandleTable: Sendable {
     private struct State {
-        var files: [HandleNumber: FileHandle] = [:]
+        var files: [HandleNumber: OpenFileRecord] = [:]
         var directories: [HandleNumber: (ino: InodeNumber, entries: [ListedEntry]?)] = [:]
         var pendingMetadata: [InodeNumber: [String: String]] = [:]
         var unlinked: Set<InodeNumber> = []
@@ -55,7 +55,7 @@ final class HandleTable: Sendable {
 
     private let state = Mutex(State())
 
-    func add(_ handle: FileHandle) -> HandleNumber {
+    func add(_ handle: OpenFileRecord) -> HandleNumber {
         state.withLock { s in
             let number = s.next
             s.next += 1
@@ -64,7 +64,7 @@ final class HandleTable: Sendable {
         }
     }
 
-    func file(_ number: HandleNumber) -> FileHandle? { state.withLock { $0.files[number] } }
+    func file(_ number: HandleNumber) -> OpenFileRecord? { state.withLock { $0.files[number] } }
 
     /// The staged copies of open files, each once (handles of one file may share it).
     func stagedFiles() -> [StagedFile] {
@@ -73,7 +73,7 @@ final class HandleTable: Sendable {
         return all.filter { seen.insert(ObjectIdentifier($0)).inserted }
     }
 
-    func remove(_ number: HandleNumber) -> FileHandle? {
+    func remove(_ number: HandleNumber) -> OpenFileRecord? {
         state.withLock { s in
             guard let handle = s.files.removeValue(forKey: number) else { return nil }
             if !s.files.values.contains(where: { $0.ino == handle.ino }) {
@@ -87,17 +87,17 @@ final class HandleTable: Sendable {
     }
 
     /// Any handle open on `ino` (facts of a file unlinked while open).
-    func anyHandle(of ino: InodeNumber) -> FileHandle? {
+    func anyHandle(of ino: InodeNumber) -> OpenFileRecord? {
         state.withLock { s in s.files.values.first { $0.ino == ino } }
     }
 
     /// The handles of `ino` opened for reading only (they read through a prefetcher).
-    func readers(of ino: InodeNumber) -> [FileHandle] {
+    func readers(of ino: InodeNumber) -> [OpenFileRecord] {
         state.withLock { s in s.files.values.filter { $0.ino == ino && $0.prefetcher != nil } }
     }
 
     /// The writing handles open on `ino`.
-    func writers(of ino: InodeNumber) -> [FileHandle] {
+    func writers(of ino: InodeNumber) -> [OpenFileRecord] {
         state.withLock { s in s.files.values.filter { $0.ino == ino && $0.staged != nil } }
     }
 
@@ -143,12 +143,12 @@ final class HandleTable: Sendable {
     }
 
     /// The writing handles open on `ino`, with their numbers.
-    func numberedWriters(of ino: InodeNumber) -> [(HandleNumber, FileHandle)] {
+    func numberedWriters(of ino: InodeNumber) -> [(HandleNumber, OpenFileRecord)] {
         state.withLock { s in s.files.filter { $0.value.ino == ino && $0.value.staged != nil }.map { ($0.key, $0.value) } }
     }
 
     /// Every writing handle holding unsaved writes, of every inode.
-    func dirtyWriters() -> [FileHandle] {
+    func dirtyWriters() -> [OpenFileRecord] {
         // `isDirty` takes the staged file's lock: asked outside this table's.
         state.withLock { s in s.files.values.filter { $0.staged != nil } }.filter { $0.staged?.isDirty == true }
     }

@@ -7,7 +7,7 @@ extension OSSFileSystem {
     /// Every change moves ctime. A size change truncates through the open handle, or by rewriting
     /// the object; either moves mtime.
     public func setattr(_ ino: InodeNumber, changes: AttributeChanges, handle: HandleNumber?,
-                        context: RequestContext) async throws(FSError) -> (FileAttributes, timeout: Double) {
+                        context: CallerContext) async throws(FSError) -> (FileAttributes, timeout: Double) {
         try requireWritable()
         let path = try path(of: ino)
         var stat = try await fullStat(path)
@@ -72,7 +72,7 @@ extension OSSFileSystem {
     /// for the requests it passes on. A size change through a descriptor opened for writing needs
     /// no write permission now (it was checked at open), and a mode change that only clears
     /// setuid/setgid is what the kernel sends when an unprivileged user writes such a file.
-    private func checkPermission(_ changes: AttributeChanges, _ current: FileAttributes, _ context: RequestContext,
+    private func checkPermission(_ changes: AttributeChanges, _ current: FileAttributes, _ context: CallerContext,
                                  throughWriter: Bool) throws(FSError) {
         guard context.uid != 0 else { return }
         let owner = context.uid == current.uid

@@ -2,7 +2,7 @@ import Foundation
 import OSSProtocol
 
 extension OSSFileSystem {
-    public func open(_ ino: InodeNumber, flags: Int32, context: RequestContext) async throws(FSError) -> (handle: HandleNumber, keepCache: Bool) {
+    public func open(_ ino: InodeNumber, flags: Int32, context: CallerContext) async throws(FSError) -> (handle: HandleNumber, keepCache: Bool) {
         let path = try path(of: ino)
         let writes = flags & O_ACCMODE != O_RDONLY || flags & O_TRUNC != 0
         if writes { try requireWritable() }
@@ -25,7 +25,7 @@ extension OSSFileSystem {
         let keepCache = handles.noteOpen(ino, etag: stat.etag)
         let prefetcher = Prefetcher(store: store, key: keys.objectKey(path), size: stat.size, etag: stat.versionETag,
                                     configuration: configuration, cache: dataCache)
-        let handle = handles.add(FileHandle(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
+        let handle = handles.add(OpenFileRecord(ino: ino, path: path, prefetcher: prefetcher, staged: nil,
                                             metadata: stat.userMetadata ?? [:], contentType: stat.contentType,
                                             contentHeaders: stat.contentHeaders, openedSize: stat.size))
         return (handle, keepCache)
@@ -37,7 +37,7 @@ extension OSSFileSystem {
     /// once with O_EXCL, else the existing file is opened. With O_EXCL the first upload also carries
     /// forbid-overwrite, so a name another writer made meanwhile is never replaced (close: EIO).
     public func create(parent: InodeNumber, name: String, mode: UInt32, flags: Int32,
-                       context: RequestContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
+                       context: CallerContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
         try requireWritable()
         let path = try await newChildPath(parent: parent, name: name)
         do throws(FSError) {
@@ -65,7 +65,7 @@ extension OSSFileSystem {
     }
 
     /// O_CREAT without O_EXCL on an existing name: opens it (EISDIR for a directory).
-    private func openExisting(_ path: String, flags: Int32, context: RequestContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
+    private func openExisting(_ path: String, flags: Int32, context: CallerContext) async throws(FSError) -> (EntryReply, handle: HandleNumber) {
         let reply = entry(path, try await stat(path))
         if reply.attributes.mode & UInt32(S_IFMT) == UInt32(S_IFDIR) {
             forget(reply.attributes.ino, lookups: 1)
@@ -83,7 +83,7 @@ extension OSSFileSystem {
     /// A writing handle: `truncate` starts from empty (dirty, so the empty content is uploaded),
     /// else from the existing content, fetched only when needed. Parts written sequentially may
     /// upload in the background (with the options the final upload will use).
-    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool, context: RequestContext,
+    func openForWriting(_ ino: InodeNumber, path: String, stat: NodeStat, truncate: Bool, context: CallerContext,
                         forbidOverwrite: Bool = false) async throws(FSError) -> HandleNumber {
         var metadata = stat.userMetadata ?? [:]
         // Times are the upload's (see `upload`); parts sent early must not carry the old ones.
@@ -95,7 +95,7 @@ extension OSSFileSystem {
         }
         staged.enableBackgroundUpload(options: stat.writeOptions(metadata, forbidOverwrite: forbidOverwrite))
         handles.contentChanged(ino)
-        return handles.add(FileHandle(ino: ino, path: path, prefetcher: nil, staged: staged,
+        return handles.add(OpenFileRecord(ino: ino, path: path, prefetcher: nil, staged: staged,
                                       metadata: metadata, contentType: stat.contentType,
                                       contentHeaders: stat.contentHeaders,
                                       unprivilegedWriter: context.uid == 0 ? nil : context))
@@ -125,7 +125,7 @@ extension OSSFileSystem {
     /// A write by an unprivileged user clears setuid/setgid (at the next upload, and at once in
     /// what stat shows), as on a local disk: page-cache writes have the kernel ask for it with a
     /// setattr, but direct writes do not.
-    private func dropPrivileges(_ open: FileHandle, writer: RequestContext) {
+    private func dropPrivileges(_ open: OpenFileRecord, writer: CallerContext) {
         guard var stat = cachedStat(open.path), let mode = PosixMetadata.mode(stat.userMetadata ?? [:]) else { return }
         let inGroup = writer.gid == (PosixMetadata.gid(stat.userMetadata ?? [:]) ?? configuration.gid)
         let cleared = Permissions.withoutPrivileges(mode, inGroup: inGroup)
@@ -163,7 +163,7 @@ extension OSSFileSystem {
     /// Uploads a handle's staged content when it holds unsaved writes; the upload's error is the
     /// caller's (close/fsync fail). A file unlinked while open is not brought back. The first upload
     /// of a file created here creates its object (forbid-overwrite for O_EXCL).
-    func upload(_ open: FileHandle) async throws(FSError) {
+    func upload(_ open: OpenFileRecord) async throws(FSError) {
         guard let staged = open.staged, staged.isDirty, !handles.isUnlinked(open.ino) else { return }
         var metadata = open.metadata
         let pending = handles.takePending(open.ino)

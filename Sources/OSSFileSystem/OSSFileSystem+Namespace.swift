@@ -16,7 +16,7 @@ extension OSSFileSystem {
 
     /// `ln -s`: a native link when the text resolves inside the mount, a legacy one otherwise
     /// (see `SymlinkTarget`); forbid-overwrite makes an existing name EEXIST.
-    public func symlink(parent: InodeNumber, name: String, target: String, context: RequestContext) async throws(FSError) -> EntryReply {
+    public func symlink(parent: InodeNumber, name: String, target: String, context: CallerContext) async throws(FSError) -> EntryReply {
         try requireWritable()
         let path = try await newChildPath(parent: parent, name: name)
         let representation = try SymlinkTarget.representation(text: target, linkPath: path, prefix: keys.prefix,
@@ -50,7 +50,7 @@ extension OSSFileSystem {
     /// A regular file, FIFO, socket or device node: an empty object whose mode metadata carries the
     /// type (and `rdev` the device number), as ossfs 1.x and s3fs store them; the kernel does the rest.
     public func mknod(parent: InodeNumber, name: String, mode: UInt32, rdev: UInt64,
-                      context: RequestContext) async throws(FSError) -> EntryReply {
+                      context: CallerContext) async throws(FSError) -> EntryReply {
         try requireWritable()
         var type = mode & UInt32(S_IFMT)
         if type == 0 { type = UInt32(S_IFREG) }
@@ -71,7 +71,7 @@ extension OSSFileSystem {
     }
 
     /// Writes the marker `d/` carrying the mode in its metadata.
-    public func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: RequestContext) async throws(FSError) -> EntryReply {
+    public func mkdir(parent: InodeNumber, name: String, mode: UInt32, context: CallerContext) async throws(FSError) -> EntryReply {
         try requireWritable()
         let path = try await newChildPath(parent: parent, name: name)
         if keys.directoryPrefix(path).utf8.count > SymlinkTarget.maxKeyBytes { throw FSError(ENAMETOOLONG) }
@@ -151,7 +151,7 @@ extension OSSFileSystem {
     }
 
     /// The metadata of a new object made by `context` now (see `PosixMetadata.newObject`).
-    func newObjectMetadata(mode: UInt32, context: RequestContext) -> [String: String] {
+    func newObjectMetadata(mode: UInt32, context: CallerContext) -> [String: String] {
         PosixMetadata.newObject(mode: mode, owner: context, now: now())
     }
 
@@ -165,7 +165,7 @@ extension OSSFileSystem {
             guard page.contents.isEmpty else { return }
             try await store.putObject(dirPrefix, body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: newObjectMetadata(mode: UInt32(S_IFDIR) | (0o755 & ~configuration.umask),
-                                                                                            context: RequestContext(uid: configuration.uid, gid: configuration.gid))))
+                                                                                            context: CallerContext(uid: configuration.uid, gid: configuration.gid))))
         }
         superblock.invalidate(directory)
     }

@@ -152,7 +152,7 @@ public final class OSSFileSystem: FileSystemOperations {
         FileSystemStatistics()
     }
 
-    public func access(_ ino: InodeNumber, mask: Int32, context: RequestContext) async throws(FSError) {
+    public func access(_ ino: InodeNumber, mask: Int32, context: CallerContext) async throws(FSError) {
         let path = try path(of: ino)
         let attributes = attributes(ino, try await stat(path))
         if mask & W_OK != 0 && configuration.readOnly { throw FSError(EROFS) }

@@ -4,7 +4,7 @@ import Foundation
 enum Permissions {
     /// True when `context` may access a node with `attributes` for `mask` (R_OK|W_OK|X_OK).
     /// Root passes, except that executing needs some execute bit on a non-directory.
-    static func allows(_ attributes: FileAttributes, mask: Int32, context: RequestContext) -> Bool {
+    static func allows(_ attributes: FileAttributes, mask: Int32, context: CallerContext) -> Bool {
         let mode = attributes.mode
         if context.uid == 0 {
             if mask & X_OK != 0, mode & UInt32(S_IFMT) != UInt32(S_IFDIR), mode & 0o111 == 0 { return false }
@@ -43,7 +43,7 @@ enum Permissions {
     }
 
     /// True when `context` may change owner-only attributes (mode, times to arbitrary values).
-    static func isOwner(_ attributes: FileAttributes, _ context: RequestContext) -> Bool {
+    static func isOwner(_ attributes: FileAttributes, _ context: CallerContext) -> Bool {
         context.uid == 0 || context.uid == attributes.uid
     }
 }

@@ -42,7 +42,7 @@ enum PosixMetadata {
 
     /// The metadata of an object created by `owner` at `now` with `mode` (type bits included): the
     /// creator's uid and gid are stored, as ossfs 1.x and s3fs do, so another user's files stay theirs.
-    static func newObject(mode: UInt32, owner: RequestContext, now: Timestamp) -> [String: String] {
+    static func newObject(mode: UInt32, owner: CallerContext, now: Timestamp) -> [String: String] {
         [self.mode: String(mode), uid: String(owner.uid), gid: String(owner.gid),
          mtime: now.metadataValue, ctime: now.metadataValue]
     }

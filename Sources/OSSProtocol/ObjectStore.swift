@@ -63,9 +63,8 @@ public protocol BodyProgress: AnyObject, Sendable {
 /// depending on each other.
 public protocol ObjectStore: Sendable {
     func headObject(_ key: String) async throws -> ObjectMetadata
-    /// `range` is half-open in bytes; nil reads the whole object.
-    func getObject(_ key: String, range: Range<Int64>?) async throws -> Data
-    /// The same, of the version whose ETag is `ifMatch` only (else 412 `PreconditionFailed`), telling
+    /// The bytes of `range` (half-open; nil reads the whole object), of the version whose ETag is
+    /// `ifMatch` only (else 412 `PreconditionFailed`), telling
     /// `progress` of the body's bytes as they arrive, before the whole body has (a reader can use the
     /// first bytes of a large range early). A store that cannot stream tells it once, of the whole
     /// body, before returning; nothing of a refused answer.
@@ -103,6 +102,11 @@ public protocol ObjectStore: Sendable {
 }
 
 extension ObjectStore {
+    /// The bytes of `range` (half-open; nil: the whole object) of whatever version is there.
+    public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
+        try await getObject(key, range: range, ifMatch: nil, progress: nil)
+    }
+
     /// Stores without archive classes have nothing to restore.
     @discardableResult
     public func restoreObject(_ key: String, request: RestoreRequest) async throws -> Int {

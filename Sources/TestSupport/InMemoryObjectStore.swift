@@ -82,10 +82,6 @@ public actor InMemoryObjectStore: ObjectStore {
         return metadata
     }
 
-    public func getObject(_ key: String, range: Range<Int64>?) async throws -> Data {
-        try await getObject(key, range: range, ifMatch: nil, progress: nil)
-    }
-
     public func getObject(_ key: String, range: Range<Int64>?, ifMatch: String?, progress: (any BodyProgress)?) async throws -> Data {
         let data = try get(key, range: range, ifMatch: ifMatch)
         progress?.received(data)

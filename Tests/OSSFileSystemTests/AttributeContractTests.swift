@@ -85,10 +85,10 @@ import Testing
         let h = try await Harness(backend)
         try await h.write("f", "x")
         let ino = try await h.ino("f")
-        let stranger = RequestContext(uid: 5, gid: 5)
+        let stranger = CallerContext(uid: 5, gid: 5)
         #expect(await errnoOf { _ = try await h.fs.setattr(ino, changes: AttributeChanges(mode: 0o777), handle: nil, context: stranger) } == EPERM)
         #expect(await errnoOf { _ = try await h.fs.setattr(ino, changes: AttributeChanges(uid: 5), handle: nil, context: stranger) } == EPERM)
-        _ = try await h.fs.setattr(ino, changes: AttributeChanges(mode: 0o600), handle: nil, context: RequestContext(uid: 1000, gid: 1000))
+        _ = try await h.fs.setattr(ino, changes: AttributeChanges(mode: 0o600), handle: nil, context: CallerContext(uid: 1000, gid: 1000))
     }
 
     @Test(arguments: Backend.allCases)
@@ -154,7 +154,7 @@ import Testing
         try await h.raw.putObject("f", body: .bytes(Data("x".utf8)), options: WriteOptions())
         try await h.raw.putObject("d/", body: .bytes(Data()), options: WriteOptions())
         let f = try await h.ino("f")
-        let c = RequestContext()
+        let c = CallerContext()
         h.store.reset()
         #expect(await errnoOf { _ = try await h.fs.create(parent: 1, name: "n", mode: 0o644, flags: O_WRONLY | O_CREAT, context: c) } == EROFS)
         #expect(await errnoOf { _ = try await h.fs.mknod(parent: 1, name: "n", mode: UInt32(S_IFREG) | 0o644, rdev: 0, context: c) } == EROFS)

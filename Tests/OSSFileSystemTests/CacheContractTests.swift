@@ -93,7 +93,7 @@ import Testing
         try await h.write("f", "one")
         let ino = try await h.ino("f")
         func open() async throws -> Bool {
-            let (handle, keep) = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext())
+            let (handle, keep) = try await h.fs.open(ino, flags: O_RDONLY, context: CallerContext())
             try await h.fs.release(ino, handle: handle)
             return keep
         }

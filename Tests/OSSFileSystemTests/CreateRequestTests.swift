@@ -44,11 +44,11 @@ import Testing
         let dir = try await h.ino("d")
         h.store.reset()
         #expect(await errnoOf {
-            _ = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: RequestContext())
+            _ = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: CallerContext())
         } == EEXIST)
         #expect(h.store.total == 0)
         // O_EXCL on a new name: the one upload carries forbid-overwrite and succeeds.
-        let (entry, handle) = try await h.fs.create(parent: dir, name: "g", mode: 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: dir, name: "g", mode: 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: CallerContext())
         try await h.fs.release(entry.attributes.ino, handle: handle)
         #expect(try await h.raw.headObject("d/g").contentLength == 0)
         #expect(h.store.requests(.putObject) == 1)
@@ -59,10 +59,10 @@ import Testing
         let h = try await Harness(backend)
         try await h.mkdir("d")
         let dir = try await h.ino("d")
-        let (entry, first) = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let (entry, first) = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT, context: CallerContext())
         let ino = entry.attributes.ino
         _ = try await h.fs.write(ino, handle: first, offset: 0, data: Data("abc".utf8))
-        let second = try await h.fs.open(ino, flags: O_WRONLY, context: RequestContext()).handle
+        let second = try await h.fs.open(ino, flags: O_WRONLY, context: CallerContext()).handle
         _ = try await h.fs.write(ino, handle: second, offset: 3, data: Data("def".utf8))
         try await h.fs.release(ino, handle: second)
         try await h.fs.release(ino, handle: first)
@@ -74,7 +74,7 @@ import Testing
         let memory = h.raw as! InMemoryObjectStore
         try await h.mkdir("d")
         let dir = try await h.ino("d")
-        let (entry, handle) = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: dir, name: "f", mode: 0o644, flags: O_WRONLY | O_CREAT, context: CallerContext())
         _ = try await h.fs.write(entry.attributes.ino, handle: handle, offset: 0, data: Data("data".utf8))
         await memory.injectFailure(.putObject, TransportError(.connection, "reset"), count: 2)
         #expect(await errnoOf { try await h.fs.flush(entry.attributes.ino, handle: handle) } == EIO)
@@ -89,7 +89,7 @@ import Testing
         let h = try await Harness(backend)
         try await h.mkdir("d")
         let dir = try await h.ino("d")
-        let (entry, handle) = try await h.fs.create(parent: dir, name: "a", mode: 0o644, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: dir, name: "a", mode: 0o644, flags: O_WRONLY | O_CREAT, context: CallerContext())
         let ino = entry.attributes.ino
         _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("one ".utf8))
         try await h.mv("d/a", "d/b")
@@ -103,7 +103,7 @@ import Testing
         // A stored file opened without O_TRUNC, moved with its directory while open.
         try await h.write("d/c", "hello")
         let c = try await h.ino("d/c")
-        let open = try await h.fs.open(c, flags: O_WRONLY, context: RequestContext()).handle
+        let open = try await h.fs.open(c, flags: O_WRONLY, context: CallerContext()).handle
         try await h.mv("d", "e")
         _ = try await h.fs.write(c, handle: open, offset: 5, data: Data(" world".utf8))
         try await h.fs.release(c, handle: open)

@@ -20,7 +20,7 @@ import Testing
     func createExclusiveIsAtomicAndPlainCreateOpensTheExistingFile(_ backend: Backend) async throws {
         let h = try await Harness(backend)
         try await h.write("f", "keep")
-        let context = RequestContext()
+        let context = CallerContext()
         #expect(await errnoOf {
             _ = try await h.fs.create(parent: 1, name: "f", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT | O_EXCL, context: context)
         } == EEXIST)
@@ -48,7 +48,7 @@ import Testing
         let h = try await Harness(backend)
         _ = try await h.ino("")
         h.store.reset()
-        let (entry, handle) = try await h.fs.create(parent: 1, name: "t", mode: UInt32(S_IFREG) | 0o600, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "t", mode: UInt32(S_IFREG) | 0o600, flags: O_WRONLY | O_CREAT, context: CallerContext())
         // Visible here at once (lookup, getattr, readdir); stored by the first upload.
         #expect(try await h.lstat("t").mode == UInt32(S_IFREG) | 0o600)
         #expect(try await h.ls("").contains("t"))
@@ -68,14 +68,14 @@ import Testing
         let h = try await Harness(backend)
         try await h.write("f", "hello world")
         let ino = try await h.ino("f")
-        let handle = try await h.fs.open(ino, flags: O_WRONLY, context: RequestContext()).handle
+        let handle = try await h.fs.open(ino, flags: O_WRONLY, context: CallerContext()).handle
         #expect(try await h.fs.write(ino, handle: handle, offset: 6, data: Data("WORLD!".utf8)) == 6)
         #expect(try await h.fs.getattr(ino).0.size == 12)
         try await h.fs.flush(ino, handle: handle)
         try await h.fs.release(ino, handle: handle)
         #expect(try await h.readText("f", on: h.remount()) == "hello WORLD!")
         // O_TRUNC empties it even without a write.
-        let truncating = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+        let truncating = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: CallerContext()).handle
         try await h.fs.release(ino, handle: truncating)
         #expect(try await h.raw.headObject("f").contentLength == 0)
     }
@@ -92,9 +92,9 @@ import Testing
         #expect(try await h.raw.headObject("f").contentLength == 0)
         // ftruncate through an open handle waits for the upload.
         let ino = try await h.ino("f")
-        let handle = try await h.fs.open(ino, flags: O_RDWR, context: RequestContext()).handle
+        let handle = try await h.fs.open(ino, flags: O_RDWR, context: CallerContext()).handle
         _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("abcdef".utf8))
-        _ = try await h.fs.setattr(ino, changes: AttributeChanges(size: 2), handle: handle, context: RequestContext())
+        _ = try await h.fs.setattr(ino, changes: AttributeChanges(size: 2), handle: handle, context: CallerContext())
         #expect(try await h.fs.getattr(ino).0.size == 2)
         try await h.fs.release(ino, handle: handle)
         #expect(try await h.readText("f", on: h.remount()) == "ab")
@@ -103,7 +103,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func unlinkedWhileOpenIsNotBroughtBack(_ backend: Backend) async throws {
         let h = try await Harness(backend)
-        let (entry, handle) = try await h.fs.create(parent: 1, name: "tmp", mode: UInt32(S_IFREG) | 0o644, flags: O_RDWR | O_CREAT, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "tmp", mode: UInt32(S_IFREG) | 0o644, flags: O_RDWR | O_CREAT, context: CallerContext())
         let ino = entry.attributes.ino
         _ = try await h.fs.write(ino, handle: handle, offset: 0, data: Data("scratch".utf8))
         try await h.rm("tmp")
@@ -119,8 +119,8 @@ import Testing
         let h = try await Harness(backend)
         try await h.mkdir("d")
         try await h.ln("d", "L")
-        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("d"), flags: O_RDONLY, context: RequestContext()) } == EISDIR)
-        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("L"), flags: O_RDONLY, context: RequestContext()) } == ELOOP)
+        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("d"), flags: O_RDONLY, context: CallerContext()) } == EISDIR)
+        #expect(await errnoOf { _ = try await h.fs.open(try await h.ino("L"), flags: O_RDONLY, context: CallerContext()) } == ELOOP)
         #expect(await errnoOf { _ = try await h.fs.opendir(try await h.ino("L")) } == ENOTDIR)
         #expect(await errnoOf { _ = try await h.fs.readlink(try await h.ino("d")) } == EINVAL)
     }
@@ -134,7 +134,7 @@ import Testing
                                logger: { log.append($0) }, clock: { clock.now })
         try await memory.putObject("f", body: .bytes(Data("old".utf8)), options: WriteOptions())
         let ino = try await fs.lookup(parent: 1, name: "f").attributes.ino
-        let handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+        let handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: CallerContext()).handle
         _ = try await fs.write(ino, handle: handle, offset: 0, data: Data("new".utf8))
         await memory.injectFailure(.putObject, TransportError(.connection, "connection reset"))
         #expect(await errnoOf { try await fs.flush(ino, handle: handle) } == EIO)
@@ -153,7 +153,7 @@ import Testing
         let size = 3 << 20
         try await h.raw.putObject(name, body: .bytes(Data(repeating: 1, count: size)), options: WriteOptions())
         let ino = try await h.ino(name)
-        let handle = try await h.fs.open(ino, flags: flags, context: RequestContext()).handle
+        let handle = try await h.fs.open(ino, flags: flags, context: CallerContext()).handle
         #expect(try await h.fs.read(ino, handle: handle, offset: 0, size: 4096) == Data(repeating: 1, count: 4096))
         try await h.raw.putObject(name, body: .bytes(Data(repeating: 2, count: size)), options: WriteOptions())
         return (ino, handle, size)
@@ -170,12 +170,12 @@ import Testing
         try await h.fs.release(ino, handle: reader)
 
         h.clock.advance(h.configuration.attributeTimeout + 1)
-        let again = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext()).handle
+        let again = try await h.fs.open(ino, flags: O_RDONLY, context: CallerContext()).handle
         #expect(try await h.fs.read(ino, handle: again, offset: 2 << 20, size: 4096) == Data(repeating: 2, count: 4096))
         // chmod rewrites the metadata by a copy onto itself, which keeps the ETag: still the same version.
         _ = try await h.setattr("v", AttributeChanges(mode: 0o600))
         #expect(try await h.fs.read(ino, handle: again, offset: 0, size: 4096) == Data(repeating: 2, count: 4096))
-        let writer = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+        let writer = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: CallerContext()).handle
         _ = try await h.fs.write(ino, handle: writer, offset: 0, data: Data(repeating: 3, count: size))
         try await h.fs.flush(ino, handle: writer)
         try await h.fs.release(ino, handle: writer)
@@ -208,7 +208,7 @@ import Testing
         let data = Data((0..<(3 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
         try await h.raw.putObject("d/f", body: .bytes(data), options: WriteOptions())
         let ino = try await h.ino("d/f")
-        let reader = try await h.fs.open(ino, flags: O_RDONLY, context: RequestContext()).handle
+        let reader = try await h.fs.open(ino, flags: O_RDONLY, context: CallerContext()).handle
         #expect(try await h.fs.read(ino, handle: reader, offset: 0, size: 4096) == data.prefix(4096))
         try await h.mv("d/f", "d/g")
         #expect(try await h.fs.read(ino, handle: reader, offset: 1 << 20, size: 4096) == data[(1 << 20)..<((1 << 20) + 4096)])

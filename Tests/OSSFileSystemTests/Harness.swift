@@ -33,7 +33,7 @@ final class LogLines: Sendable {
 final class Harness: Sendable {
     /// The store without counting (to seed objects the way another tool would).
     let raw: any ObjectStore
-    let store: CountingObjectStore
+    let store: RecordingObjectStore
     let clock = ManualClock()
     let log = LogLines()
     let configuration: MountConfiguration
@@ -45,7 +45,7 @@ final class Harness: Sendable {
     static let root: InodeNumber = 1
     /// Who creates and writes through the harness: the mounting user of `defaultConfiguration`
     /// (new objects store their creator as owner).
-    static let mountUser = RequestContext(uid: 1000, gid: 1000)
+    static let mountUser = CallerContext(uid: 1000, gid: 1000)
     static let defaultConfiguration = MountConfiguration(attributeTimeout: 60, negativeTimeout: 5, uid: 1000, gid: 1000,
                                                          parallelism: 4, stagingDirectory: NSTemporaryDirectory())
     /// The listing-only mode (`-o listing_only`), for the tests of what it saves.
@@ -69,7 +69,7 @@ final class Harness: Sendable {
             raw = try OSSClient(configuration: ClientConfiguration(endpoint: server.endpoint, bucket: "fs-test", credentials: credentials))
             self.server = server
         }
-        store = CountingObjectStore(raw)
+        store = RecordingObjectStore(raw)
         self.configuration = configuration
         let log = self.log, clock = self.clock
         fs = OSSFileSystem(store: store, configuration: configuration, logger: { log.append($0) }, clock: { clock.now })
@@ -127,7 +127,7 @@ final class Harness: Sendable {
         let fs = fs ?? self.fs
         let ino = try await ino(path, on: fs)
         let size = try await fs.getattr(ino).0.size
-        let handle = try await fs.open(ino, flags: O_RDONLY, context: RequestContext()).handle
+        let handle = try await fs.open(ino, flags: O_RDONLY, context: CallerContext()).handle
         defer { Task { try? await fs.release(ino, handle: handle) } }
         var out = Data()
         while out.count < Int(size) {
@@ -197,7 +197,7 @@ final class Harness: Sendable {
     }
 
     func setattr(_ path: String, _ changes: AttributeChanges) async throws(FSError) -> FileAttributes {
-        try await fs.setattr(try await ino(path), changes: changes, handle: nil, context: RequestContext()).0
+        try await fs.setattr(try await ino(path), changes: changes, handle: nil, context: CallerContext()).0
     }
 }
 

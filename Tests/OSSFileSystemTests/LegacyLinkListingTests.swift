@@ -88,7 +88,7 @@ import Testing
         _ = try await h.raw.appendObject("log", position: 0, body: .bytes(Data("x".utf8)), options: WriteOptions())
         let fresh = h.remount()
         for name in ["taken", "log"] {
-            let error = await errnoOf { _ = try await fresh.symlink(parent: Harness.root, name: name, target: "/etc/x", context: RequestContext()) }
+            let error = await errnoOf { _ = try await fresh.symlink(parent: Harness.root, name: name, target: "/etc/x", context: CallerContext()) }
             #expect(error == EEXIST, "\(name)")
         }
         // A race with another writer (the name appears after the lookup): still EEXIST, nothing replaced.

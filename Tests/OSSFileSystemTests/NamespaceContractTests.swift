@@ -132,15 +132,15 @@ import Testing
         let h = try await Harness(backend)
         #expect(try await h.fs.statfs(1).nameMax == 255)
         // chmod of the bucket root is accepted (nothing can keep it).
-        _ = try await h.fs.setattr(1, changes: AttributeChanges(mode: 0o700), handle: nil, context: RequestContext())
+        _ = try await h.fs.setattr(1, changes: AttributeChanges(mode: 0o700), handle: nil, context: CallerContext())
         try await h.write("f", "x")
         let ino = try await h.ino("f")
         _ = try await h.setattr("f", AttributeChanges(mode: 0o640))
-        try await h.fs.access(ino, mask: R_OK | W_OK, context: RequestContext(uid: 1000, gid: 1000))
-        try await h.fs.access(ino, mask: R_OK, context: RequestContext(uid: 2000, gid: 1000))
-        #expect(await errnoOf { try await h.fs.access(ino, mask: W_OK, context: RequestContext(uid: 2000, gid: 1000)) } == EACCES)
-        #expect(await errnoOf { try await h.fs.access(ino, mask: R_OK, context: RequestContext(uid: 2000, gid: 2000)) } == EACCES)
-        try await h.fs.access(ino, mask: R_OK | W_OK, context: RequestContext(uid: 0, gid: 0))
-        #expect(await errnoOf { try await h.fs.access(ino, mask: X_OK, context: RequestContext(uid: 0, gid: 0)) } == EACCES)
+        try await h.fs.access(ino, mask: R_OK | W_OK, context: CallerContext(uid: 1000, gid: 1000))
+        try await h.fs.access(ino, mask: R_OK, context: CallerContext(uid: 2000, gid: 1000))
+        #expect(await errnoOf { try await h.fs.access(ino, mask: W_OK, context: CallerContext(uid: 2000, gid: 1000)) } == EACCES)
+        #expect(await errnoOf { try await h.fs.access(ino, mask: R_OK, context: CallerContext(uid: 2000, gid: 2000)) } == EACCES)
+        try await h.fs.access(ino, mask: R_OK | W_OK, context: CallerContext(uid: 0, gid: 0))
+        #expect(await errnoOf { try await h.fs.access(ino, mask: X_OK, context: CallerContext(uid: 0, gid: 0)) } == EACCES)
     }
 }

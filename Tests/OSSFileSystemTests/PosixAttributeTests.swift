@@ -5,7 +5,7 @@ import Testing
 
 /// The POSIX attributes of issue 13, without a kernel: what is stored, and what every path shows.
 @Suite struct PosixAttributeTests {
-    static let other = RequestContext(uid: 65534, gid: 65534)
+    static let other = CallerContext(uid: 65534, gid: 65534)
 
     // MARK: - Pure rules
 

@@ -64,12 +64,12 @@ import TestSupport
             case .create(let p, let d):
                 let (parent, name) = try await h.parent(p)
                 let (entry, handle) = try await h.fs.create(parent: parent, name: name, mode: UInt32(S_IFREG) | 0o644,
-                                                            flags: O_WRONLY | O_CREAT | O_EXCL, context: RequestContext())
+                                                            flags: O_WRONLY | O_CREAT | O_EXCL, context: CallerContext())
                 if !d.isEmpty { _ = try await h.fs.write(entry.attributes.ino, handle: handle, offset: 0, data: d) }
                 try await h.fs.release(entry.attributes.ino, handle: handle)
             case .write(let p, let d):
                 let ino = try await h.ino(p)
-                let handle = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: RequestContext()).handle
+                let handle = try await h.fs.open(ino, flags: O_WRONLY | O_TRUNC, context: CallerContext()).handle
                 if !d.isEmpty { _ = try await h.fs.write(ino, handle: handle, offset: 0, data: d) }
                 try await h.fs.release(ino, handle: handle)
             case .mkdir(let p): try await h.mkdir(p)

@@ -113,7 +113,7 @@ import Testing
     @Test(arguments: Backend.allCases)
     func renameFlushesUnsavedWritesFirst(_ backend: Backend) async throws {
         let h = try await Harness(backend)
-        let (entry, handle) = try await h.fs.create(parent: 1, name: "draft", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT, context: RequestContext())
+        let (entry, handle) = try await h.fs.create(parent: 1, name: "draft", mode: UInt32(S_IFREG) | 0o644, flags: O_WRONLY | O_CREAT, context: CallerContext())
         _ = try await h.fs.write(entry.attributes.ino, handle: handle, offset: 0, data: Data("text".utf8))
         try await h.mv("draft", "final")
         #expect(try await h.raw.getObject("final", range: nil) == Data("text".utf8))

@@ -40,7 +40,7 @@ import Testing
         await memory.injectFailure(.headObject, OSSError(httpStatus: 403, code: "AccessDenied", message: "no"))
         #expect(await errnoOf { _ = try await fs.lookup(parent: 1, name: "y") } == EACCES)
         await memory.injectFailure(.putSymlink, OSSError(httpStatus: 409, code: "FileAlreadyExists", message: "exists"))
-        #expect(await errnoOf { _ = try await fs.symlink(parent: 1, name: "z", target: "t", context: RequestContext()) } == EEXIST)
+        #expect(await errnoOf { _ = try await fs.symlink(parent: 1, name: "z", target: "t", context: CallerContext()) } == EEXIST)
         // (The misses above listed the root: let that listing expire.)
         clock.advance(3600)
         await memory.injectFailure(.listObjects, OSSError(httpStatus: 500, code: "InternalError", message: "boom"))

@@ -157,10 +157,10 @@ final class ServerListingScanTests: XCTestCase {
         return (storage, root)
     }
 
-    private func scanned(_ storage: StorageEngine, _ body: () throws -> Void) rethrows -> Int {
-        let before = (try? storage.exclusively { storage.index.rowsScanned }) ?? 0
+    private func scanned(_ storage: StorageEngine, _ body: () throws -> Void) throws -> Int {
+        let before = try storage.exclusively { storage.index.rowsScanned }
         try body()
-        return (try? storage.exclusively { storage.index.rowsScanned }) ?? 0 - before
+        return try storage.exclusively { storage.index.rowsScanned } - before
     }
 
     func testCommonPrefixesAreSkippedWithOneSeekEach() throws {

@@ -16,7 +16,7 @@ final class DataPathFixture {
         case .memory:
             let memory = InMemoryObjectStore()
             server = nil
-            scenarios = DataPathScenarios(store: DataPathRecordingStore(memory), prefix: "dp/",
+            scenarios = DataPathScenarios(store: RecordingObjectStore(memory), prefix: "dp/",
                                           openUploads: { await memory.openUploadCount })
         case .server:
             let server = try ServerProcess(buckets: ["datapath"])
@@ -24,7 +24,7 @@ final class DataPathFixture {
                                                     credentials: Credentials(accessKeyId: server.accessKeyId,
                                                                              accessKeySecret: server.accessKeySecret))
             self.server = server
-            scenarios = DataPathScenarios(store: DataPathRecordingStore(try OSSClient(configuration: configuration)), prefix: "dp/")
+            scenarios = DataPathScenarios(store: RecordingObjectStore(try OSSClient(configuration: configuration)), prefix: "dp/")
         }
     }
 

@@ -37,17 +37,17 @@ extension DataPathScenarios {
                 #expect(Array(got) == expected, "read at \(readAt)")
             }
         }
-        store.resetCounts()
+        store.reset()
         _ = try await file.upload(options: WriteOptions())
         #expect(!file.isDirty)
         #expect(try await object(key) == Data(model))
         if multipart {
-            #expect(store.count("PutObject") == 0)
-            #expect(store.count("UploadPart") == MultipartPlan(size: Int64(model.count), preferredPartSize: 512 << 10).partCount)
-            #expect(store.count("CompleteMultipartUpload") == 1)
+            #expect(store.requests(.putObject) == 0)
+            #expect(store.requests(.uploadPart) == MultipartPlan(size: Int64(model.count), preferredPartSize: 512 << 10).partCount)
+            #expect(store.requests(.completeMultipartUpload) == 1)
         } else {
-            #expect(store.count("PutObject") == 1)
-            #expect(store.count("UploadPart") == 0)
+            #expect(store.requests(.putObject) == 1)
+            #expect(store.requests(.uploadPart) == 0)
         }
         file.discard()
         try expectNothingLeft(staging)
@@ -82,24 +82,24 @@ extension DataPathScenarios {
         let original = Data(Self.source.prefix(20 << 20))
         let key = try await putSource("load-existing", original)
         let config = configuration(staging, threshold: 8 << 20, partSize: 4 << 20)
-        store.resetCounts()
+        store.reset()
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: Int64(original.count), loadExisting: true)
         #expect(!file.isDirty)
-        #expect(store.count("GetObject") == 0)   // lazy
+        #expect(store.requests(.getObject) == 0)   // lazy
         // Reading before any write asks for the bytes read, not the whole object.
         #expect(try await file.read(offset: 3 << 20, size: 4096) == original[(3 << 20)..<((3 << 20) + 4096)])
         #expect(try await file.read(offset: Int64(original.count) - 10, size: 4096) == original.suffix(10))
-        #expect(store.count("GetObject") == 2)
+        #expect(store.requests(.getObject) == 2)
         let patch = Data("hello, staged world".utf8)
         _ = try await file.write(offset: 5 << 20, data: patch)
         #expect(file.isDirty)
-        #expect(store.count("GetObject") >= 3)   // 20 MiB in parallel ranged GETs, not one
+        #expect(store.requests(.getObject) >= 3)   // 20 MiB in parallel ranged GETs, not one
         var expected = original
         expected.replaceSubrange((5 << 20)..<((5 << 20) + patch.count), with: patch)
         #expect(try await file.read(offset: 0, size: original.count + 10) == expected)
         _ = try await file.upload(options: WriteOptions())
         #expect(try await object(key) == expected)
-        #expect(store.count("UploadPart") == 5)
+        #expect(store.requests(.uploadPart) == 5)
         file.discard()
         try expectNothingLeft(staging)
     }
@@ -108,7 +108,7 @@ extension DataPathScenarios {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let original = Data(Self.source.prefix(3 << 20))
         let key = try await putSource("load-lazy", original)
-        store.resetCounts()
+        store.reset()
         // A write covering the whole object needs none of its bytes.
         let replaced = try StagedFile(store: store, key: key, configuration: configuration(staging),
                                       initialSize: Int64(original.count), loadExisting: true)
@@ -116,7 +116,7 @@ extension DataPathScenarios {
         _ = try await replaced.write(offset: 0, data: fresh)
         _ = try await replaced.upload(options: WriteOptions())
         replaced.discard()
-        #expect(store.count("GetObject") == 0)
+        #expect(store.requests(.getObject) == 0)
         #expect(try await object(key) == fresh)
 
         // Shrinking before anything is loaded keeps the head; reading loads it.
@@ -138,15 +138,15 @@ extension DataPathScenarios {
         let config = configuration(staging, threshold: 1 << 20, partSize: 1 << 20)
         let file = try StagedFile(store: store, key: key, configuration: config, initialSize: 0, loadExisting: false)
         _ = try await file.write(offset: 0, data: Self.source.prefix(5 << 20))
-        store.resetCounts()
+        store.reset()
         store.failUploadParts([3])
         defer { store.failUploadParts([]) }
-        await #expect(throws: DataPathRecordingStore.injected) { try await file.upload(options: WriteOptions()) }
+        await #expect(throws: RecordingObjectStore.injected) { try await file.upload(options: WriteOptions()) }
         #expect(file.isDirty)
-        #expect(store.count("InitiateMultipartUpload") == 1)
-        #expect(store.count("UploadPart") >= 1)
-        #expect(store.count("CompleteMultipartUpload") == 0)
-        #expect(store.count("AbortMultipartUpload") == 1)
+        #expect(store.requests(.initiateMultipartUpload) == 1)
+        #expect(store.requests(.uploadPart) >= 1)
+        #expect(store.requests(.completeMultipartUpload) == 0)
+        #expect(store.requests(.abortMultipartUpload) == 1)
         #expect(try await object(key) == previous)
         if let openUploads { #expect(try await openUploads() == 0) }
         // The handle still holds the data: once the fault is gone, the upload succeeds.
@@ -167,7 +167,7 @@ extension DataPathScenarios {
         _ = try await file.write(offset: 0, data: Self.source.prefix(3 << 20))
         store.failUploadParts([1, 2, 3])
         defer { store.failUploadParts([]) }
-        await #expect(throws: DataPathRecordingStore.injected) { try await file.upload(options: WriteOptions()) }
+        await #expect(throws: RecordingObjectStore.injected) { try await file.upload(options: WriteOptions()) }
         file.discard()
         try expectNothingLeft(staging)
         await #expect(throws: OSSError.self) { try await store.base.headObject(key) }

@@ -8,7 +8,7 @@ import TestSupport
 /// Behaviours of `Prefetcher` and `StagedFile`, written once and run against every store backend
 /// (the in-memory store and the real server over HTTP).
 struct DataPathScenarios {
-    let store: DataPathRecordingStore
+    let store: RecordingObjectStore
     let prefix: String
     /// Multipart uploads neither completed nor aborted, where the backend can tell.
     var openUploads: (@Sendable () async throws -> Int)? = nil
@@ -37,7 +37,7 @@ struct DataPathScenarios {
     func sequentialReadsMatchTheSource(step: Int) async throws {
         let staging = try DataPathStagingDirectory(); defer { staging.remove() }
         let key = try await putSource("seq-\(step)")
-        store.resetCounts()
+        store.reset()
         let prefetcher = Prefetcher(store: store, key: key, size: Int64(Self.source.count), etag: try await etag(key), configuration: configuration(staging))
         defer { prefetcher.close() }
         var offset = 0
@@ -50,7 +50,7 @@ struct DataPathScenarios {
         }
         #expect(try await prefetcher.read(offset: Int64(offset), size: step).isEmpty)
         // Large GETs decoupled from the read size: far fewer requests than reads.
-        #expect(store.count("GetObject") * 4 < reads, "GETs \(store.count("GetObject")) for \(reads) reads")
+        #expect(store.requests(.getObject) * 4 < reads, "GETs \(store.requests(.getObject)) for \(reads) reads")
     }
 
     /// A read waits only for the bytes it needs of a chunk, not for the chunk's whole GET: with every
@@ -154,10 +154,10 @@ struct DataPathScenarios {
         await #expect(throws: FSError(EBADF)) { try await prefetcher.read(offset: 0, size: 10) }
 
         let emptyKey = try await putSource("empty", Data())
-        store.resetCounts()
+        store.reset()
         let empty = Prefetcher(store: store, key: emptyKey, size: 0, etag: nil, configuration: configuration(staging))
         #expect(try await empty.read(offset: 0, size: 4096).isEmpty)
-        #expect(store.count("GetObject") == 0)
+        #expect(store.requests(.getObject) == 0)
     }
 
     func aFailedGetIsReportedAndRetried() async throws {

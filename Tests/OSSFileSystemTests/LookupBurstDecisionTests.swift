@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The burst decision alone, without any store.
-@Suite struct LookupBurstsTests {
+@Suite struct LookupBurstDecisionTests {
     static func isLookUp(_ d: LookupBursts.Decision) -> Bool { if case .lookUp = d { return true }; return false }
     static func isList(_ d: LookupBursts.Decision) -> Bool { if case .list = d { return true }; return false }
     static func isWait(_ d: LookupBursts.Decision) -> Bool { if case .wait = d { return true }; return false }
