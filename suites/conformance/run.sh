@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Conformance suite: the official Python SDKs (oss2, alibabacloud-oss-v2) against ossfuse-server.
 # Creates <repo>/.venv-conformance (once), installs both SDKs, starts the built server on a free port
-# with a fresh root, runs tests/conformance/run_all.py, stops the server, exits non-zero on failure.
+# with a fresh root, runs suites/conformance/run_all.py, stops the server, exits non-zero on failure.
 # Environment: OSSFUSE_BIN_DIR (default <repo>/.build/debug), PYTHON (default python3).
 # Arguments are passed to run_all.py (substrings selecting tests).
 set -euo pipefail
