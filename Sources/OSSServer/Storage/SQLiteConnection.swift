@@ -82,18 +82,7 @@ final class SQLiteConnection {
 
     /// Runs a query and calls `row` for each result row.
     func query(_ sql: String, _ arguments: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void) throws {
-        let statement = try prepared(sql)
-        defer {
-            sqlite3_reset(statement)
-            sqlite3_clear_bindings(statement)
-        }
-        try bind(arguments, to: statement)
-        while true {
-            let rc = sqlite3_step(statement)
-            if rc == SQLITE_DONE { return }
-            guard rc == SQLITE_ROW else { throw lastError(rc) }
-            try row(SQLiteRow(statement: statement))
-        }
+        try scan(sql, arguments) { try row($0); return true }
     }
 
     /// Runs a query and calls `row` for each result row until it returns false: the rest of the
