@@ -6,6 +6,10 @@ import PackageDescription
 //   ossfuse ─> OSSClient (the real ObjectStore) ─> CCurl; OSSProtocol ─> CCrypto, CLZMA
 //   ossfuse-server ─> OSSServer ─> OSSProtocol
 // scripts/check-layering enforces the allowed imports.
+/// One logging API for every module of the mount (swift-log): each names its logger by label; the
+/// mount command bootstraps where lines go (stderr, log file or syslog) and the level (-d: debug).
+let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
+
 let package = Package(
     name: "ossfuse",
     // Linux only (libfuse3's low-level API, /proc, cgroups, Glibc). SwiftPM has no way to say so;
@@ -18,6 +22,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // C edges: wrapped once, never imported above the module that owns them.
@@ -33,9 +38,9 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "OSSProtocol", dependencies: ["CCrypto", "CLZMA"]),
-        .target(name: "OSSClient", dependencies: ["OSSProtocol", "CCurl"]),
-        .target(name: "OSSFileSystem", dependencies: ["OSSProtocol"]),
-        .target(name: "FUSEBinding", dependencies: ["CFuse3", "OSSFileSystem"]),
+        .target(name: "OSSClient", dependencies: ["OSSProtocol", "CCurl", logging]),
+        .target(name: "OSSFileSystem", dependencies: ["OSSProtocol", logging]),
+        .target(name: "FUSEBinding", dependencies: ["CFuse3", "OSSFileSystem", logging]),
         .target(name: "OSSServer", dependencies: [
             "OSSProtocol", "CSQLite",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -43,7 +48,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "ossfuse", dependencies: [
-            "FUSEBinding", "OSSFileSystem", "OSSClient", "OSSProtocol",
+            "FUSEBinding", "OSSFileSystem", "OSSClient", "OSSProtocol", logging,
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ossfuse-server", dependencies: [
@@ -52,7 +57,7 @@ let package = Package(
         ]),
 
         // Shared by tests only: server process launcher, in-memory ObjectStore, mount helpers.
-        .target(name: "TestSupport", dependencies: ["OSSFileSystem", "OSSClient", "OSSProtocol"],
+        .target(name: "TestSupport", dependencies: ["OSSFileSystem", "OSSClient", "OSSProtocol", logging],
                 path: "Sources/TestSupport"),
 
         .testTarget(name: "OSSProtocolTests", dependencies: ["OSSProtocol", "TestSupport"]),

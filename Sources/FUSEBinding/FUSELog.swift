@@ -1,25 +1,13 @@
-@preconcurrency import Glibc
-import Synchronization
+import Logging
 
-/// The binding's own messages (replies dropped, requests unanswered at shutdown). They go to
-/// stderr until the CLI routes them into the mount's log (a log file or syslog), where a
-/// background mount's stderr would lose them.
-public enum FUSELog {
-    private static let destination = Mutex<(@Sendable (String) -> Void)?>(nil)
-
-    /// Sends every later message to `handler` instead of stderr.
-    public static func route(to handler: @escaping @Sendable (String) -> Void) {
-        destination.withLock { $0 = handler }
-    }
+/// The binding's own messages (replies dropped, requests unanswered at shutdown, graceful stop),
+/// through the one logging API: wherever the mount command bootstrapped it (stderr, log file or
+/// syslog).
+enum FUSELog {
+    static let logger = Logger(label: "ossfuse.fuse")
 
     /// A notable event that is not a fault (a stop requested by a signal, its outcome).
-    static func notice(_ message: String) { error(message) }
+    static func notice(_ message: String) { logger.notice("\(message)") }
 
-    static func error(_ message: String) {
-        if let handler = destination.withLock({ $0 }) {
-            handler(message)
-        } else {
-            fputs("ossfuse: \(message)\n", stderr)
-        }
-    }
+    static func error(_ message: String) { logger.error("\(message)") }
 }

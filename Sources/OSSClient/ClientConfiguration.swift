@@ -58,8 +58,9 @@ public struct ClientConfiguration: Sendable {
     /// Whether failing to reach the server at all (refused connection, unresolvable host, connect
     /// timeout) is retried; false fails such a request at once (dropped answers, 503, 429 still retried).
     public var retriesUnreachable: Bool = true
-    /// Called once per HTTP attempt.
-    public var log: (@Sendable (RequestLogRecord) -> Void)? = nil
+    /// Called once per HTTP attempt with what it did: an observer (metrics, tests, and the mount's
+    /// debug lines, which it logs through the one logging API), not a log of its own.
+    public var onRequest: (@Sendable (RequestLogRecord) -> Void)? = nil
 
     /// A configuration with defaults for everything else.
     public init(endpoint: URL, bucket: String, credentials: Credentials) {

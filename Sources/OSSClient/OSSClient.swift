@@ -129,7 +129,7 @@ public final class OSSClient: ObjectStore {
     }
 
     private func record(_ call: Call, attempt: Int, started: UInt64, status: Int, requestId: String, error: String?) {
-        guard let log = configuration.log else { return }
+        guard let log = configuration.onRequest else { return }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         log(RequestLogRecord(operation: call.operation, key: call.key ?? "", httpStatus: status, requestId: requestId,
                              durationSeconds: seconds, attempt: attempt, error: error))

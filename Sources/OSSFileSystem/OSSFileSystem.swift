@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import OSSProtocol
 
@@ -61,16 +62,16 @@ public final class OSSFileSystem: FileSystemOperations {
     let frozenKeysLogged = Mutex(Set<String>())
 
     /// - Parameters:
-    ///   - logger: receives one line per notable event (hidden keys, rename progress, upload failures).
+    ///   - logger: hears one line per notable event (hidden keys, rename progress, upload failures).
     ///   - clock: the time used for cache expiry (tests pass a manual clock); defaults to `Date()`.
     public init(store: any ObjectStore, configuration: MountConfiguration,
-                logger: (@Sendable (String) -> Void)? = nil, clock: (@Sendable () -> Date)? = nil) {
+                logger: Logger = Logger(label: "ossfuse.fs"), clock: (@Sendable () -> Date)? = nil) {
         self.store = store
         self.configuration = configuration
         do {
             self.dataCache = try configuration.dataCache.map { try DataCache($0, logger: logger) }
         } catch {
-            logger?("data cache disabled: cannot use \(configuration.dataCache?.directory ?? ""): \(error)")
+            logger.warning("data cache disabled: cannot use \(configuration.dataCache?.directory ?? ""): \(error)")
             self.dataCache = nil
         }
         self.keys = KeyMapping(prefix: configuration.prefix)
@@ -82,7 +83,7 @@ public final class OSSFileSystem: FileSystemOperations {
         }
     }
 
-    func log(_ message: String) { superblock.log(message) }
+    func log(_ message: String, level: Logger.Level = .info) { superblock.log(message, level: level) }
 
     /// The caches' hits, misses and entries, the bytes staged by open files and the uploads
     /// running, now (`-o metrics`). Cheap: a few locks, one pass over the open files.

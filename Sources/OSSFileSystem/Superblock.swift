@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 import OSSProtocol
 
@@ -31,11 +32,12 @@ final class Superblock: Sendable {
     /// What the file system knows of a path the store does not know yet (a file created here and
     /// not uploaded): answered before anything else.
     private let localStat: @Sendable (String) -> NodeStat?
-    private let logSink: (@Sendable (String) -> Void)?
+    /// Where the file system's notes go (hidden keys, rename progress, upload failures).
+    let logger: Logger
     private let hiddenKeys = Mutex(Set<String>())
 
     init(store: any ObjectStore, configuration: MountConfiguration, clock: @escaping @Sendable () -> Date,
-         logger: (@Sendable (String) -> Void)?, localStat: @escaping @Sendable (String) -> NodeStat?) {
+         logger: Logger, localStat: @escaping @Sendable (String) -> NodeStat?) {
         self.store = store
         self.configuration = configuration
         self.keys = KeyMapping(prefix: configuration.prefix)
@@ -45,11 +47,11 @@ final class Superblock: Sendable {
                                     negativeTimeout: configuration.negativeTimeout,
                                     maxEntries: configuration.maxCachedEntries)
         self.bursts = Mutex(LookupBursts(window: configuration.attributeTimeout))
-        self.logSink = logger
+        self.logger = logger
         self.localStat = localStat
     }
 
-    func log(_ message: String) { logSink?(message) }
+    func log(_ message: String, level: Logger.Level = .info) { logger.log(level: level, "\(message)") }
 
     /// The time of a change made now, to the nanosecond the clock gives.
     func now() -> Timestamp { Timestamp(clock()) }

@@ -1,5 +1,6 @@
 import FUSEBinding
 import Foundation
+import Logging
 import OSSClient
 import OSSFileSystem
 import OSSProtocol
@@ -40,11 +41,12 @@ enum Backend {
             configuration.retriesUnreachable = false
         }
         let debug = log.logs(.debug)
+        let requests = Logger(label: "ossfuse.oss")
         if debug || metrics != nil {
-            configuration.log = { record in
+            configuration.onRequest = { record in
                 metrics?.recordRequest(operation: record.operation, status: record.httpStatus,
                                        seconds: record.durationSeconds, attempt: record.attempt)
-                if debug { log.debug(RequestLogLine.format(record)) }
+                if debug { requests.debug("\(RequestLogLine.format(record))") }
             }
         }
         do {

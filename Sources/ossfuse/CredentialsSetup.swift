@@ -5,9 +5,9 @@ import OSSClient
 /// a directory, a command or the ECS RAM role (temporary credentials, refreshed), else the static
 /// key of `AccessKeyLoader` (passwd file or environment).
 enum CredentialsSetup {
-    /// The provider for `settings`; `log` hears refreshes and refresh failures.
+    /// The provider for `settings`; refreshes and refresh failures are logged as "ossfuse.credentials".
     static func provider(_ settings: MountSettings,
-                         log: (@Sendable (String) -> Void)?) throws(MountSettingsError) -> any CredentialsProvider {
+                         ) throws(MountSettingsError) -> any CredentialsProvider {
         let connection = settings.connection
         try connection.validate(passwdFile: settings.passwdFile)
         let source: any CredentialSource
@@ -26,7 +26,7 @@ enum CredentialsSetup {
             return StaticCredentialsProvider(Credentials(accessKeyId: key.id, accessKeySecret: key.secret,
                                                          securityToken: key.securityToken))
         }
-        return RefreshingCredentialsProvider(source: source, log: log)
+        return RefreshingCredentialsProvider(source: source)
     }
 
     /// Where credentials come from, for messages: `credential_process "cmd"`, `OSS_SESSION_TOKEN`...

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 @preconcurrency import Glibc
 
 /// Severity of a log line. Without `-d` a mount logs `info` and above (mount, unmount, the file
@@ -94,5 +95,35 @@ struct LogSink: Sendable {
         gmtime_r(&seconds, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), now.tv_nsec / 1_000_000)
+    }
+}
+
+/// swift-log's handler for every module's logger: lines go to the mount's one sink, at its
+/// threshold (notice counts as info, critical as error).
+struct LogSinkHandler: LogHandler {
+    let sink: LogSink
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level
+
+    init(sink: LogSink) {
+        self.sink = sink
+        logLevel = sink.threshold == .debug ? .debug : .info
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
+             file: String, function: String, line: UInt) {
+        let mapped: LogLevel
+        switch level {
+        case .trace, .debug: mapped = .debug
+        case .info, .notice: mapped = .info
+        case .warning: mapped = .warning
+        case .error, .critical: mapped = .error
+        }
+        sink.write(mapped, message.description)
     }
 }

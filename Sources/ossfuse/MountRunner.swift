@@ -1,5 +1,6 @@
 import FUSEBinding
 import Foundation
+import Logging
 import OSSFileSystem
 
 /// The mounting process's work, in order: credentials, store, one checking request, file system,
@@ -17,14 +18,15 @@ struct MountRunner {
             reporter.fail(error.description)
             return 1
         }
-        FUSELog.route { log.warning($0) }
+        // Every module logs through swift-log by label; all of it goes to this mount's sink.
+        LoggingSystem.bootstrap { _ in LogSinkHandler(sink: log) }
         let session: FUSESession
         let notify = SystemdNotify()
         // Logged once mounted: a failed start says one line only.
         var budgetLine = ""
         var listener: MetricsListener?
         do throws(MountSettingsError) {
-            let credentials = try CredentialsSetup.provider(settings, log: { log.info($0) })
+            let credentials = try CredentialsSetup.provider(settings)
             let checker = try Backend.makeStore(settings, credentials: credentials, log: log, quickCheck: true)
             let settings = self.settings
             try BlockingTask.run { () async throws(MountSettingsError) in try await Backend.check(checker, settings: settings) }
@@ -39,7 +41,7 @@ struct MountRunner {
             let requested = Backend.mountConfiguration(settings, mountPoint: linkRoot)
             let budget = MemoryBudget.read(root: ProcessInfo.processInfo.environment["OSSFUSE_CGROUP_ROOT"] ?? "/sys/fs/cgroup")
             budgetLine = budget.describe(requested)
-            let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested), logger: { log.info($0) })
+            let fileSystem = OSSFileSystem(store: store, configuration: budget.applied(to: requested))
             metrics?.observe { fileSystem.statistics() }
             // 0: no cgroup memory limit, so no budget.
             metrics?.setGauge("ossfuse_memory_budget_bytes", help: "Memory budget of caches and buffers (half the cgroup limit; 0: none)",

@@ -20,7 +20,7 @@ final class TransportTests: XCTestCase {
         c.retriesUnreachable = retriesUnreachable
         c.lowSpeedTimeout = lowSpeed
         c.connectTimeout = 5
-        if let log { c.log = { log.add($0) } }
+        if let log { c.onRequest = { log.add($0) } }
         return try OSSClient(configuration: c)
     }
 

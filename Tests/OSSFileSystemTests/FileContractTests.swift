@@ -131,7 +131,7 @@ import Testing
         let clock = ManualClock()
         let log = LogLines()
         let fs = OSSFileSystem(store: memory, configuration: Harness.defaultConfiguration,
-                               logger: { log.append($0) }, clock: { clock.now })
+                               logger: .collecting { log.append($0) }, clock: { clock.now })
         try await memory.putObject("f", body: .bytes(Data("old".utf8)), options: WriteOptions())
         let ino = try await fs.lookup(parent: 1, name: "f").attributes.ino
         let handle = try await fs.open(ino, flags: O_WRONLY | O_TRUNC, context: CallerContext()).handle

@@ -72,7 +72,7 @@ final class Harness: Sendable {
         store = RecordingObjectStore(raw)
         self.configuration = configuration
         let log = self.log, clock = self.clock
-        fs = OSSFileSystem(store: store, configuration: configuration, logger: { log.append($0) }, clock: { clock.now })
+        fs = OSSFileSystem(store: store, configuration: configuration, logger: .collecting { log.append($0) }, clock: { clock.now })
     }
 
     /// A second, independent mount of the same bucket (nothing cached).

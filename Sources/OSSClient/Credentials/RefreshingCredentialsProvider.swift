@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 
 /// Credentials from a `CredentialSource`, fetched on first use, again ahead of their expiry
 /// (`RefreshSchedule`), when the source reports a change, and once after the server refused them.
@@ -7,14 +8,14 @@ import Foundation
 public actor RefreshingCredentialsProvider: CredentialsProvider {
     private let source: any CredentialSource
     private let now: @Sendable () -> Date
-    private let log: (@Sendable (String) -> Void)?
+    private let log: Logger
     private var current: ExpiringCredentials?
     private var fetchedAt = Date(timeIntervalSince1970: 0)
     private var inFlight: Task<ExpiringCredentials, Error>?
 
     /// `now` is the clock (tests pass their own); `log` hears refreshes and refresh failures.
     public init(source: any CredentialSource, now: @escaping @Sendable () -> Date = { Date() },
-                log: (@Sendable (String) -> Void)? = nil) {
+                log: Logger = Logger(label: "ossfuse.credentials")) {
         self.source = source; self.now = now; self.log = log
     }
 
@@ -28,7 +29,7 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
             return try await fetch().credentials
         } catch {
             guard let current, !RefreshSchedule.isExpired(current.expiration, now: now()) else { throw error }
-            log?("credentials: refresh from \(source.name) failed, still using the current ones: \(error)")
+            log.warning("credentials: refresh from \(source.name) failed, still using the current ones: \(error)")
             return current.credentials
         }
     }
@@ -56,7 +57,7 @@ public actor RefreshingCredentialsProvider: CredentialsProvider {
         if current != fresh {
             let until = fresh.expiration.map { " valid until \(ISO8601DateFormatter().string(from: $0))" } ?? ""
             if current?.credentials != fresh.credentials {
-                log?("credentials: access key \(fresh.credentials.accessKeyId) from \(source.name)\(until)")
+                log.info("credentials: access key \(fresh.credentials.accessKeyId) from \(source.name)\(until)")
             }
             current = fresh
         }

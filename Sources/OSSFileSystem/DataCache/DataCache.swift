@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 /// The local data cache of `-o cache_dir=`: blocks of objects as files under the directory, kept
@@ -31,7 +32,7 @@ public final class DataCache: Sendable {
     let configuration: DataCacheConfiguration
     private let root: String
     private let state = Mutex(State())
-    private let logger: (@Sendable (String) -> Void)?
+    private let logger: Logger
     /// Names this instance's temporaries apart from those of other mounts (and of other instances in
     /// one process).
     private let tag = String(getpid()) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
@@ -40,7 +41,7 @@ public final class DataCache: Sendable {
     public var counters: Counters { state.withLock { $0.counters } }
 
     /// Uses (and creates) `configuration.directory`; does no I/O beyond creating it.
-    public init(_ configuration: DataCacheConfiguration, logger: (@Sendable (String) -> Void)? = nil) throws {
+    public init(_ configuration: DataCacheConfiguration, logger: Logger = Logger(label: "ossfuse.cache")) throws {
         self.configuration = configuration
         self.root = configuration.directory.hasSuffix("/") ? String(configuration.directory.dropLast()) : configuration.directory
         self.logger = logger
@@ -64,7 +65,7 @@ public final class DataCache: Sendable {
         guard let file, let data = BlockFile.decode(file, identity: block.identity) else {
             unlink(path)
             state.withLock { $0.counters.corrupt += 1; $0.counters.misses += 1 }
-            logger?("data cache: block \(index) of \(key) failed its check; dropped, fetching it again")
+            logger.warning("data cache: block \(index) of \(key) failed its check; dropped, fetching it again")
             return nil
         }
         futimens(fd, nil)  // most recently used now
@@ -97,7 +98,7 @@ public final class DataCache: Sendable {
         unlink(temp)
         state.withLock { $0.counters.skipped += 1 }
         if failure == ENOSPC || failure == EDQUOT {
-            logger?("data cache: \(root) is full (ENOSPC); evicting, reads go on uncached meanwhile")
+            logger.warning("data cache: \(root) is full (ENOSPC); evicting, reads go on uncached meanwhile")
         }
         evictSoon()
     }
@@ -239,7 +240,7 @@ public final class DataCache: Sendable {
             }
         }
         state.withLock { $0.used = total; $0.counted = true; $0.counters.evicted += evicted }
-        if evicted > 0 { logger?("data cache: evicted \(evicted) blocks; \(total) bytes held in \(root)") }
+        if evicted > 0 { logger.info("data cache: evicted \(evicted) blocks; \(total) bytes held in \(root)") }
     }
 
     /// Calls `body` for every regular file under `dir`.

@@ -12,7 +12,7 @@ final class FaultToleranceTests: ServerTestCase {
         var config = ClientConfiguration(endpoint: server.endpoint, bucket: "test",
                                          credentials: Credentials(accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret))
         config.maxRetries = 12
-        config.log = { record in attempts.withLock { $0.append(record.attempt) } }
+        config.onRequest = { record in attempts.withLock { $0.append(record.attempt) } }
         let c = try OSSClient(configuration: config)
         for i in 0..<20 {
             let body = Self.bytes(10_000 + i, seed: UInt8(i))
@@ -36,7 +36,7 @@ final class FaultToleranceTests: ServerTestCase {
                                          credentials: Credentials(accessKeyId: server.accessKeyId, accessKeySecret: server.accessKeySecret))
         config.maxRetries = 12
         let attempts = Mutex<[Int]>([])
-        config.log = { record in attempts.withLock { $0.append(record.attempt) } }
+        config.onRequest = { record in attempts.withLock { $0.append(record.attempt) } }
         let c = try OSSClient(configuration: config)
         let exclusive = WriteOptions(forbidOverwrite: true)
         for i in 0..<15 {
