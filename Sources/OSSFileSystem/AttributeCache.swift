@@ -27,9 +27,33 @@ final class AttributeCache: Sendable {
         var complete: Bool
     }
 
+    /// The listings by directory, with the number of names they hold kept up to date on every
+    /// change, so the memory bound is checked at each store without walking them.
+    private struct ListingTable: Sequence {
+        private var byDirectory: [String: Listing] = [:]
+        /// Listings plus the names they hold.
+        private(set) var held = 0
+
+        subscript(directory: String) -> Listing? {
+            get { byDirectory[directory] }
+            set {
+                if let old = byDirectory[directory] { held -= 1 + old.stats.count }
+                if let newValue { held += 1 + newValue.stats.count }
+                byDirectory[directory] = newValue
+            }
+        }
+        var count: Int { byDirectory.count }
+        var keys: Dictionary<String, Listing>.Keys { byDirectory.keys }
+        func makeIterator() -> Dictionary<String, Listing>.Iterator { byDirectory.makeIterator() }
+        mutating func removeValue(forKey directory: String) { self[directory] = nil }
+        mutating func removeAll(where drop: (Listing) -> Bool) {
+            for (directory, listing) in byDirectory where drop(listing) { self[directory] = nil }
+        }
+    }
+
     private struct State {
         var entries: [String: Entry] = [:]
-        var listings: [String: Listing] = [:]
+        var listings = ListingTable()
         var generation: UInt64 = 0
         var storesSinceSweep = 0
         var statistics = CacheStatistics()
@@ -159,35 +183,42 @@ final class AttributeCache: Sendable {
         if s.storesSinceSweep >= Self.sweepInterval || overBound {
             s.storesSinceSweep = 0
             s.entries = s.entries.filter { $0.value.expires > now }
-            s.listings = s.listings.filter { $0.value.expires > now }
+            s.listings.removeAll { $0.expires <= now }
         }
         if s.entries.count > entryBudget {
             s.entries = s.entries.filter { $0.value.expires > now }
-            let keep = entryBudget - entryBudget / 10
             // Arbitrary victims (dictionary order): cheap, and any of them can be asked for again.
-            while s.entries.count > keep, let path = s.entries.keys.first {
-                s.entries.removeValue(forKey: path)
-                s.statistics.evictions += 1
-            }
+            Self.evict(&s, entriesAbove: entryBudget - entryBudget / 10)
         }
-        // Still over the memory budget's bound: forget entries, listings first (they hold the
-        // most), down to three quarters of it. Forgetting is always safe: an unknown name is
+        // Still over the memory budget's bound: forget listings first (they hold the most), then
+        // entries, down to three quarters of it. Forgetting is always safe: an unknown name is
         // asked of the store again.
-        guard let maxEntries, Self.held(s) > maxEntries else { return }
+        guard let maxEntries, overBound else { return }
+        var total = Self.held(s)
         let target = maxEntries * 3 / 4
-        while Self.held(s) > target, let directory = s.listings.keys.first {
-            s.listings.removeValue(forKey: directory)
-            s.statistics.evictions += 1
+        guard total > target else { return }
+        var doomed: [String] = []
+        for (directory, listing) in s.listings where total > target {
+            doomed.append(directory)
+            total -= 1 + listing.stats.count
         }
-        while s.entries.count > target, let path = s.entries.keys.first {
-            s.entries.removeValue(forKey: path)
-            s.statistics.evictions += 1
-        }
+        for directory in doomed { s.listings.removeValue(forKey: directory) }
+        s.statistics.evictions += UInt64(doomed.count)
+        Self.evict(&s, entriesAbove: target)
+    }
+
+    /// Drops arbitrary entries until at most `keep` remain, in one pass (a loop over `keys.first`
+    /// would walk the emptied buckets again each time).
+    private static func evict(_ s: inout State, entriesAbove keep: Int) {
+        let excess = s.entries.count - keep
+        guard excess > 0 else { return }
+        for key in Array(s.entries.keys.prefix(excess)) { s.entries.removeValue(forKey: key) }
+        s.statistics.evictions += UInt64(excess)
     }
 
     /// Paths cached plus listings and the names they hold.
     private static func held(_ s: State) -> Int {
-        s.entries.count + s.listings.values.reduce(0) { $0 + 1 + $1.stats.count }
+        s.entries.count + s.listings.held
     }
 
     /// The kernel forgot the inode of `path`: its own entry goes (a listing of its parent that is

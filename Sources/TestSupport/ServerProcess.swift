@@ -185,8 +185,16 @@ public final class ServerProcess: @unchecked Sendable {
             return current
         }
         guard let child, child.isRunning else { return }
-        Foundation.kill(child.processIdentifier, signal)
-        child.waitUntilExit()
+        let pid = child.processIdentifier
+        Foundation.kill(pid, signal)
+        // Not `waitUntilExit()`: on Linux it spins a run loop with no sources at full CPU, forever
+        // if Foundation misses the child's exit (seen in a deinit on the cooperative pool). Poll
+        // instead, and after 10 s make sure with SIGKILL; a reaped child answers ESRCH.
+        func gone() -> Bool { !child.isRunning || (Foundation.kill(pid, 0) != 0 && errno == ESRCH) }
+        for attempt in 0..<2_000 where !gone() {
+            if attempt == 1_000 { Foundation.kill(pid, SIGKILL) }
+            usleep(10_000)
+        }
     }
 
     private func request(_ method: String, path: String, query: String? = nil) throws -> Data {
