@@ -3,7 +3,8 @@ import PackageDescription
 
 // Layering (see shared design): dependencies point one way only.
 //   ossfuse ─> FUSEBinding ─> OSSFileSystem ─> OSSProtocol (ObjectStore protocol) <─ OSSClient
-//   ossfuse ─> OSSClient (the real ObjectStore) ─> CCurl; OSSProtocol ─> CCrypto, CLZMA
+//   ossfuse ─> OSSClient (the real ObjectStore) ─> CCurl; OSSProtocol ─> CCrypto, CLZMA;
+//   OSSFileSystem ─> CMalloc (malloc_trim only)
 //   ossfuse-server ─> OSSServer ─> OSSProtocol
 // scripts/check-layering enforces the allowed imports.
 /// One logging API for every module of the mount (swift-log): each names its logger by label; the
@@ -34,12 +35,13 @@ let package = Package(
                        providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CLZMA", path: "Sources/CLZMA", pkgConfig: "liblzma",
                        providers: [.apt(["liblzma-dev"])]),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
 
         .target(name: "OSSProtocol", dependencies: ["CCrypto", "CLZMA"]),
         .target(name: "OSSClient", dependencies: ["OSSProtocol", "CCurl", logging]),
-        .target(name: "OSSFileSystem", dependencies: ["OSSProtocol", logging]),
+        .target(name: "OSSFileSystem", dependencies: ["OSSProtocol", "CMalloc", logging]),
         .target(name: "FUSEBinding", dependencies: ["CFuse3", "OSSFileSystem", logging]),
         .target(name: "OSSServer", dependencies: [
             "OSSProtocol", "CSQLite",

@@ -16,15 +16,58 @@ final class AttributeCache: Sendable {
         var expires: Date
     }
 
+    /// One directory's listing: a single sorted array (a dictionary beside it doubled what a big
+    /// directory costs), searched by name in byte order, plus the local changes since.
     private struct Listing {
-        var stats: [String: NodeStat]
-        /// The entries in key order, rebuilt after a local change.
-        var sorted: [ListedEntry]?
+        /// The entries in key order (the bytes of their names), without repeats.
+        var entries: [ListedEntry]
+        /// Names created (a stat) or removed (nil) here since; folded into `entries` when readdir
+        /// asks for the whole listing.
+        var changes: [String: NodeStat?] = [:]
         var expires: Date
         /// Until when a name missing from the listing is known not to exist (never, for a listing
         /// cut short after a bounded number of pages).
         var negativeExpires: Date
         var complete: Bool
+
+        /// Names held (for the memory bound).
+        var count: Int { entries.count + changes.count }
+
+        /// The stat of `name`: nil when the listing does not hold it.
+        func stat(_ name: String) -> NodeStat? {
+            if let change = changes[name] { return change }
+            return Self.index(of: name, in: entries).map { entries[$0].stat }
+        }
+
+        /// The entries with the local changes folded in, in key order.
+        mutating func merged() -> [ListedEntry] {
+            guard !changes.isEmpty else { return entries }
+            let added = changes.compactMap { name, stat in stat.map { ListedEntry(name: name, stat: $0) } }
+                .sorted { keyOrder($0.name, $1.name) }
+            var out: [ListedEntry] = []
+            out.reserveCapacity(entries.count + added.count)
+            var next = added.makeIterator(), pending = next.next()
+            for entry in entries where changes[entry.name] == nil {
+                while let add = pending, keyOrder(add.name, entry.name) {
+                    out.append(add); pending = next.next()
+                }
+                out.append(entry)
+            }
+            while let add = pending { out.append(add); pending = next.next() }
+            entries = out
+            changes = [:]
+            return out
+        }
+
+        /// Binary search by the bytes of `name` (the order `entries` is sorted in).
+        static func index(of name: String, in entries: [ListedEntry]) -> Int? {
+            var low = 0, high = entries.count
+            while low < high {
+                let mid = (low + high) / 2
+                if keyOrder(entries[mid].name, name) { low = mid + 1 } else { high = mid }
+            }
+            return low < entries.count && entries[low].name.utf8.elementsEqual(name.utf8) ? low : nil
+        }
     }
 
     /// The listings by directory, with the number of names they hold kept up to date on every
@@ -37,8 +80,8 @@ final class AttributeCache: Sendable {
         subscript(directory: String) -> Listing? {
             get { byDirectory[directory] }
             set {
-                if let old = byDirectory[directory] { held -= 1 + old.stats.count }
-                if let newValue { held += 1 + newValue.stats.count }
+                if let old = byDirectory[directory] { held -= 1 + old.count }
+                if let newValue { held += 1 + newValue.count }
                 byDirectory[directory] = newValue
             }
         }
@@ -65,6 +108,9 @@ final class AttributeCache: Sendable {
     /// past it, expired entries go, then arbitrary ones down to 90 % of it. Names a fresh listing
     /// holds are still answered from the listing (`lookup`).
     static let defaultEntryBudget = 100_000
+    /// Paths plus listed names held when the memory budget sets no bound (no cgroup limit): about
+    /// 50 MB of listings; a directory of more than half of it is listed again by each readdir.
+    static let defaultMaxEntries = 400_000
 
     private let state = Mutex(State())
     private let attributeTimeout: Double
@@ -98,7 +144,7 @@ final class AttributeCache: Sendable {
         guard !path.isEmpty, let listing = s.listings[KeyMapping.parent(of: path)], listing.expires > now else {
             return .unknown
         }
-        if let stat = listing.stats[KeyMapping.name(of: path)] { return .hit(stat) }
+        if let stat = listing.stat(KeyMapping.name(of: path)) { return .hit(stat) }
         return listing.complete && listing.negativeExpires > now ? .absent : .unknown
     }
 
@@ -117,7 +163,7 @@ final class AttributeCache: Sendable {
         state.withLock { s in
             if let entry = s.entries[path] { return entry.stat }
             guard !path.isEmpty else { return nil }
-            return s.listings[KeyMapping.parent(of: path)]?.stats[KeyMapping.name(of: path)]
+            return s.listings[KeyMapping.parent(of: path)]?.stat(KeyMapping.name(of: path))
         }
     }
 
@@ -147,7 +193,7 @@ final class AttributeCache: Sendable {
             if s.entries[path]?.stat?.kind == .directory { s.entries[path]?.stat?.hasMarker = true; return }
             // Known only from its parent's listing: it gets an entry of its own that says so.
             guard !path.isEmpty, s.entries[path] == nil, let listing = s.listings[KeyMapping.parent(of: path)],
-                  var stat = listing.stats[KeyMapping.name(of: path)], stat.kind == .directory else { return }
+                  var stat = listing.stat(KeyMapping.name(of: path)), stat.kind == .directory else { return }
             stat.hasMarker = true
             s.entries[path] = Entry(stat: stat, expires: listing.expires)
         }
@@ -160,11 +206,16 @@ final class AttributeCache: Sendable {
     func storeListing(_ directory: String, entries: [ListedEntry], now: Date, ifGeneration generation: UInt64? = nil,
                       complete: Bool = true, timeout: Double? = nil) {
         let expires = now.addingTimeInterval(timeout ?? attributeTimeout)
-        var stats: [String: NodeStat] = [:]
-        for entry in entries { stats[entry.name] = entry.stat }
+        let entries = Self.inKeyOrder(entries)
         state.withLock { s in
             guard generation == nil || generation == s.generation else { return }
-            s.listings[directory] = Listing(stats: stats, sorted: entries, expires: expires,
+            if entries.count > largestListing {
+                // Too big to keep: it would push out everything else. Its readdir reads it again.
+                s.listings[directory] = nil
+                s.statistics.evictions += 1
+                return
+            }
+            s.listings[directory] = Listing(entries: entries, expires: expires,
                                             negativeExpires: now.addingTimeInterval(min(negativeTimeout, attributeTimeout)),
                                             complete: complete)
             // The listing answers for its names (`lookup`): older per-path entries of them go
@@ -200,7 +251,7 @@ final class AttributeCache: Sendable {
         var doomed: [String] = []
         for (directory, listing) in s.listings where total > target {
             doomed.append(directory)
-            total -= 1 + listing.stats.count
+            total -= 1 + listing.count
         }
         for directory in doomed { s.listings.removeValue(forKey: directory) }
         s.statistics.evictions += UInt64(doomed.count)
@@ -214,6 +265,20 @@ final class AttributeCache: Sendable {
         guard excess > 0 else { return }
         for key in Array(s.entries.keys.prefix(excess)) { s.entries.removeValue(forKey: key) }
         s.statistics.evictions += UInt64(excess)
+    }
+
+    /// `entries` sorted by the bytes of their names, the last of equal names kept (a listing
+    /// arrives in key order; a merge with local files may not be).
+    private static func inKeyOrder(_ entries: [ListedEntry]) -> [ListedEntry] {
+        if entries.indices.dropFirst().allSatisfy({ keyOrder(entries[$0 - 1].name, entries[$0].name) }) { return entries }
+        let sorted = entries.indices.sorted { a, b in
+            keyOrder(entries[a].name, entries[b].name) || (!keyOrder(entries[b].name, entries[a].name) && a < b)
+        }
+        var out: [ListedEntry] = []
+        for entry in sorted.map({ entries[$0] }) {
+            if let last = out.last, last.name.utf8.elementsEqual(entry.name.utf8) { out[out.count - 1] = entry } else { out.append(entry) }
+        }
+        return out
     }
 
     /// Paths cached plus listings and the names they hold.
@@ -230,6 +295,9 @@ final class AttributeCache: Sendable {
     /// Number of cached entries (for tests).
     var count: Int { state.withLock { $0.entries.count } }
 
+    /// The most names a listing may have to be kept (`storeListing` drops bigger ones).
+    var largestListing: Int { maxEntries.map { $0 / 2 } ?? .max }
+
     /// The fresh complete listing of `directory`, if any.
     func listing(_ directory: String, now: Date) -> [ListedEntry]? {
         state.withLock { s in
@@ -238,11 +306,11 @@ final class AttributeCache: Sendable {
                 return nil
             }
             s.statistics.listingHits += 1
-            if let sorted = listing.sorted { return sorted }
-            let sorted = listing.stats.map { ListedEntry(name: $0.key, stat: $0.value) }.sorted { keyOrder($0.name, $1.name) }
-            listing.sorted = sorted
+            guard !listing.changes.isEmpty else { return listing.entries }
+            s.listings[directory] = nil  // no copy-on-write of the arrays while they change
+            let merged = listing.merged()
             s.listings[directory] = listing
-            return sorted
+            return merged
         }
     }
 
@@ -258,8 +326,7 @@ final class AttributeCache: Sendable {
             let parent = KeyMapping.parent(of: path), name = KeyMapping.name(of: path)
             guard var listing = s.listings[parent] else { return }
             s.listings[parent] = nil  // no copy-on-write of the dictionary while it changes
-            listing.stats[name] = stat
-            listing.sorted = nil
+            listing.changes.updateValue(stat, forKey: name)
             s.listings[parent] = listing
         }
     }

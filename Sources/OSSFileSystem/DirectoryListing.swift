@@ -33,13 +33,63 @@ struct DirectoryListing: Sendable {
         stat.kind == .file && stat.objectType == .appendable && stat.userMetadata == nil && stat.size <= legacyCandidateMaxSize
     }
 
+    /// One page of a directory's listing: its files (links resolved) and the names of its
+    /// subdirectories, in the store's key order.
+    struct Page: Sendable {
+        var files: [ListedEntry] = []
+        var directories: [String] = []
+        /// The page held the directory's marker object.
+        var marker = false
+        /// The continuation token of the next page; nil on the last.
+        var next: String?
+        /// The last key or common prefix the page returned (where the listing stands).
+        var lastKey: String?
+    }
+
+    /// The page of the listing of `path` that `token` names (nil: the first; `answer`: the store's
+    /// answer already at hand, a lookup's directory probe). `previous` gives the last known stat of
+    /// a child, kept when its ETag is unchanged (HEAD metadata, link text).
+    func page(_ path: String, token: String?, answer: ListObjectsPage? = nil,
+              previous: @Sendable (String) -> NodeStat?) async throws -> Page {
+        let dirPrefix = keys.directoryPrefix(path)
+        let listed: ListObjectsPage
+        if let answer { listed = answer } else {
+            listed = try await store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
+        }
+        var page = Page(next: listed.isTruncated ? listed.nextContinuationToken : nil)
+        for object in listed.contents {
+            if object.key.utf8.elementsEqual(dirPrefix.utf8) { page.marker = true; continue }
+            let name = object.key.dropBytePrefix(dirPrefix)
+            guard KeyMapping.isValidName(name) else { hidden(object.key); continue }
+            page.files.append(ListedEntry(name: name, stat: listedStat(object, previous: previous(KeyMapping.child(path, name)))))
+        }
+        for commonPrefix in listed.commonPrefixes {
+            let name = String(commonPrefix.dropBytePrefix(dirPrefix).dropLast())
+            guard KeyMapping.isValidName(name) else { hidden(commonPrefix); continue }
+            page.directories.append(name)
+        }
+        page.lastKey = [listed.contents.last?.key, listed.commonPrefixes.last].compactMap { $0 }.max { keyOrder($0, $1) }
+        page.files = try await resolveLinks(page.files, directory: path)
+        return page
+    }
+
+    /// The entries of `directories` (names of common prefixes) that no file of the same name
+    /// hides (a bucket holding both `a` and `a/`: the file wins, as in lookup), with the last
+    /// known stat of each.
+    func directoryEntries(_ directories: [String], in path: String, hiddenBy files: Set<String>,
+                          previous: @Sendable (String) -> NodeStat?) -> [ListedEntry] {
+        directories.filter { !files.contains($0) }.map { name in
+            let old = previous(KeyMapping.child(path, name))
+            return ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory(mtime: implicitDirectoryMtime))
+        }
+    }
+
     /// The entries of the directory at `path`, whether its marker object exists, and whether the
     /// listing is complete (false when more than `maxPages` pages of 1000 would be needed). `previous`
     /// gives the last known stat of a child, kept when its ETag is unchanged (HEAD metadata, link text).
     /// `firstPage`: an answer already at hand for the first page (a lookup's directory probe).
     func fetch(_ path: String, maxPages: Int = .max, firstPage: ListObjectsPage? = nil,
                previous: @Sendable (String) -> NodeStat?) async throws -> (entries: [ListedEntry], marker: Bool, complete: Bool) {
-        let dirPrefix = keys.directoryPrefix(path)
         var marker = false
         var files: [ListedEntry] = []
         var directories: [String] = []
@@ -48,33 +98,14 @@ struct DirectoryListing: Sendable {
         repeat {
             if pages == maxPages { break }
             pages += 1
-            let page = try await pages == 1 && firstPage != nil ? firstPage!
-                : store.listObjects(prefix: dirPrefix, delimiter: "/", continuationToken: token, maxKeys: 1000)
-            for object in page.contents {
-                if object.key.utf8.elementsEqual(dirPrefix.utf8) { marker = true; continue }
-                let name = object.key.dropBytePrefix(dirPrefix)
-                guard KeyMapping.isValidName(name) else { hidden(object.key); continue }
-                files.append(ListedEntry(name: name, stat: listedStat(object, previous: previous(KeyMapping.child(path, name)))))
-            }
-            for commonPrefix in page.commonPrefixes {
-                let name = String(commonPrefix.dropBytePrefix(dirPrefix).dropLast())
-                guard KeyMapping.isValidName(name) else { hidden(commonPrefix); continue }
-                directories.append(name)
-            }
-            token = page.isTruncated ? page.nextContinuationToken : nil
+            let page = try await self.page(path, token: token, answer: pages == 1 ? firstPage : nil, previous: previous)
+            marker = marker || page.marker
+            files += page.files
+            directories += page.directories
+            token = page.next
         } while token != nil
-
-        files = try await resolveLinks(files, directory: path)
-        // A bucket holding both `a` and `a/`: the file wins (the directory's contents stay reachable
-        // only through other tools). Same choice in lookup.
-        let fileNames = Set(files.map(\.name))
         var entries = files
-        var listedDirectories: [ListedEntry] = []
-        for name in directories where !fileNames.contains(name) {
-            let old = previous(KeyMapping.child(path, name))
-            listedDirectories.append(ListedEntry(name: name, stat: old?.kind == .directory ? old! : .directory(mtime: implicitDirectoryMtime)))
-        }
-        entries += listedDirectories
+        entries += directoryEntries(directories, in: path, hiddenBy: Set(files.map(\.name)), previous: previous)
         entries.sort { keyOrder($0.name, $1.name) }
         return (entries, marker, token == nil)
     }

@@ -189,7 +189,7 @@ public struct MountConfiguration: Sendable, Equatable {
     /// copy into staging keeps in flight; nil: `parallelism`. Set by `MemoryBudget`.
     public var stagingLoadsInFlight: Int? = nil
     /// Most paths plus listed names the attribute and listing caches hold; beyond it entries are
-    /// forgotten (asked of the store again). nil: bounded only by expiry. Set by `MemoryBudget`.
+    /// forgotten (asked of the store again). nil: `AttributeCache.defaultMaxEntries`. Set by `MemoryBudget`.
     public var maxCachedEntries: Int? = nil
     /// `-o cache_dir=`: the local data cache (see `DataCache`); nil (the default): none.
     public var dataCache: DataCacheConfiguration? = nil

@@ -36,7 +36,7 @@ extension OpenFileRecord {
 final class HandleTable: Sendable {
     private struct State {
         var files: [HandleNumber: OpenFileRecord] = [:]
-        var directories: [HandleNumber: (ino: InodeNumber, entries: [ListedEntry]?)] = [:]
+        var directories: [HandleNumber: (ino: InodeNumber, stream: DirectoryStream?)] = [:]
         var pendingMetadata: [InodeNumber: [String: String]] = [:]
         var unlinked: Set<InodeNumber> = []
         var lastOpenETag: [InodeNumber: String] = [:]
@@ -193,12 +193,12 @@ final class HandleTable: Sendable {
         }
     }
 
-    func directoryEntries(_ number: HandleNumber) -> [ListedEntry]? {
-        state.withLock { $0.directories[number]?.entries }
+    func directoryStream(_ number: HandleNumber) -> DirectoryStream? {
+        state.withLock { $0.directories[number]?.stream }
     }
 
-    func setDirectoryEntries(_ number: HandleNumber, _ entries: [ListedEntry]) {
-        state.withLock { $0.directories[number]?.entries = entries }
+    func setDirectoryStream(_ number: HandleNumber, _ stream: DirectoryStream) {
+        state.withLock { $0.directories[number]?.stream = stream }
     }
 
     func removeDirectory(_ number: HandleNumber) { state.withLock { _ = $0.directories.removeValue(forKey: number) } }

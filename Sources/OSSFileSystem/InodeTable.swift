@@ -76,6 +76,7 @@ final class InodeTable: Sendable {
             if record.lookups == 0 {
                 s.records[ino] = nil
                 if let path = record.path, s.byPath[path] == ino { s.byPath[path] = nil }
+                Self.shrinkIfSparse(&s)
                 return true
             }
             s.records[ino] = record
@@ -118,6 +119,17 @@ final class InodeTable: Sendable {
             s.records[ino]?.path = nil
         }
     }
+
+    /// A dictionary keeps its largest capacity when emptied: after the kernel forgets the inodes of
+    /// a million listed names, the tables are rebuilt to their size, so the memory can go back.
+    private static func shrinkIfSparse(_ s: inout State) {
+        guard s.records.capacity > 4096, s.records.capacity > 4 * s.records.count else { return }
+        s.records = Dictionary(uniqueKeysWithValues: s.records.map { ($0.key, $0.value) })
+        s.byPath = Dictionary(uniqueKeysWithValues: s.byPath.map { ($0.key, $0.value) })
+    }
+
+    /// Capacity of the inode map (for tests: it shrinks when most inodes are forgotten).
+    var capacity: Int { state.withLock { $0.records.capacity } }
 
     /// Number of records (for tests: forgotten inodes must go).
     var count: Int { state.withLock { $0.records.count } }

@@ -7,35 +7,93 @@ import OSSProtocol
 /// (`needsMetadata`). The metadata layer completes such an entry with a HEAD before any answer
 /// leaves it, except in the listing-only mode, where it shows the default mode (0644 & ~umask,
 /// directories 0755 & ~umask) and the mount's uid/gid.
+///
+/// Kept small: a cache may hold a million of these (one per listed name). The fields a listing
+/// gives live inline; the rarer ones (ctime, content headers, link text) share one copy-on-write
+/// box that a plain listed file does not allocate at all.
 struct NodeStat: Sendable, Equatable {
     var kind: NodeKind
+    /// A listed object's `ObjectType`.
+    var objectType: ObjectType?
+    /// Directories: a marker object `d/` exists.
+    var hasMarker: Bool = false
     /// Content length for files, byte length of the readlink text for links, 0 for directories.
     var size: Int64
     /// `x-oss-meta-mtime` when present, else Last-Modified.
     var mtime: Timestamp
-    /// `x-oss-meta-ctime` when present, else `mtime`.
-    var ctime: Timestamp?
     var etag: String?
     /// `x-oss-meta-*` (names lower-cased); nil when the entry was only seen in a listing ([:] for a
     /// directory known to have no marker object).
     var userMetadata: [String: String]?
     var storageClass: String?
-    var objectType: ObjectType?
-    var contentType: String?
+    private var details: DetailsBox?
+
+    /// `x-oss-meta-ctime` when present, else `mtime`.
+    var ctime: Timestamp? {
+        get { details?.value.ctime }
+        set { changeDetails { $0.ctime = newValue } }
+    }
+    var contentType: String? {
+        get { details?.value.contentType }
+        set { changeDetails { $0.contentType = newValue } }
+    }
     /// Cache-Control, Content-Disposition, ... (`ContentHeaders.names`): carried into every
     /// rewrite or metadata copy, which would otherwise drop them.
-    var contentHeaders: [String: String] = [:]
+    var contentHeaders: [String: String] {
+        get { details?.value.contentHeaders ?? [:] }
+        set { changeDetails { $0.contentHeaders = newValue } }
+    }
     /// Links: what readlink returns.
-    var linkText: String?
+    var linkText: String? {
+        get { details?.value.linkText }
+        set { changeDetails { $0.linkText = newValue } }
+    }
     /// Native links: the raw OSS target key.
-    var linkTargetKey: String?
-    /// Directories: a marker object `d/` exists.
-    var hasMarker: Bool = false
+    var linkTargetKey: String? {
+        get { details?.value.linkTargetKey }
+        set { changeDetails { $0.linkTargetKey = newValue } }
+    }
+
+    private struct Details: Sendable, Equatable {
+        var ctime: Timestamp?
+        var contentType: String?
+        var contentHeaders: [String: String] = [:]
+        var linkText: String?
+        var linkTargetKey: String?
+
+        var isEmpty: Bool {
+            ctime == nil && contentType == nil && contentHeaders.isEmpty && linkText == nil && linkTargetKey == nil
+        }
+    }
+
+    /// Never changed while shared: `changeDetails` copies it first.
+    private final class DetailsBox: @unchecked Sendable {
+        var value: Details
+        init(_ value: Details) { self.value = value }
+    }
+
+    private mutating func changeDetails(_ change: (inout Details) -> Void) {
+        if details == nil || !isKnownUniquelyReferenced(&details) {
+            var value = details?.value ?? Details()
+            change(&value)
+            details = value.isEmpty ? nil : DetailsBox(value)
+        } else {
+            change(&details!.value)
+            if details!.value.isEmpty { details = nil }
+        }
+    }
+
+    static func == (a: NodeStat, b: NodeStat) -> Bool {
+        a.kind == b.kind && a.objectType == b.objectType && a.hasMarker == b.hasMarker && a.size == b.size
+            && a.mtime == b.mtime && a.etag == b.etag && a.userMetadata == b.userMetadata
+            && a.storageClass == b.storageClass && (a.details?.value ?? Details()) == (b.details?.value ?? Details())
+    }
 
     init(kind: NodeKind, size: Int64, mtime: Timestamp, etag: String?, userMetadata: [String: String]?,
          storageClass: String? = nil, objectType: ObjectType? = nil, contentType: String? = nil) {
         self.kind = kind; self.size = size; self.mtime = mtime; self.etag = etag; self.userMetadata = userMetadata
-        self.storageClass = storageClass; self.objectType = objectType; self.contentType = contentType
+        self.storageClass = storageClass; self.objectType = objectType
+        if let contentType { self.contentType = contentType }
         if let userMetadata { applyTimes(userMetadata) }
     }
 

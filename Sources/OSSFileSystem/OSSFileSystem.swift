@@ -54,6 +54,7 @@ public final class OSSFileSystem: FileSystemOperations {
     let keys: KeyMapping
     let inodes = InodeTable()
     let handles = HandleTable()
+    private let heap = HeapReturn()
     let clock: @Sendable () -> Date
     /// The metadata layer: caches, listings, lookups, the attribute rule.
     let superblock: Superblock
@@ -134,6 +135,7 @@ public final class OSSFileSystem: FileSystemOperations {
         if inodes.forget(ino, count: lookups) {
             handles.contentChanged(ino)
             if let path, !path.isEmpty, inodes.inode(of: path) == nil { superblock.cache.forget(path) }
+            heap.noteFreed()
         }
     }
 

@@ -11,27 +11,28 @@ extension Superblock {
                          objectStat: { @Sendable [weak self] path in try await self?.listedEntryStat(path, kind: .file) })
     }
 
-    /// The entries of the directory at `path`: the cached listing while fresh, else one listing
-    /// (all pages) plus one GetSymlink per link not yet known, which then fills the caches. Unless
-    /// the mount is listing-only, entries whose stored attributes are not known yet get them first.
-    func listDirectory(_ path: String) async throws(FSError) -> [ListedEntry] {
-        let now = clock()
-        var entries: [ListedEntry]
-        if let cached = cache.listing(path, now: now) {
-            entries = cached
-        } else {
-            let cache = self.cache
-            let generation = cache.generation
-            let firstPage = probePages.take(for: path, generation: generation, now: now,
-                                            maxAge: configuration.attributeTimeout)
-            let marker: Bool
-            (entries, marker, _) = try await mappingErrors {
-                try await listing.fetch(path, firstPage: firstPage) { [self] in previousStat($0) }
-            }
-            cache.storeListing(path, entries: entries, now: now, ifGeneration: generation)
-            if marker { cache.noteMarker(path) }
+    /// The fresh cached listing of `path`, its entries completed with their stored attributes
+    /// (unless the mount is listing-only); nil when none is cached.
+    func cachedListing(_ path: String) async throws(FSError) -> [ListedEntry]? {
+        guard let cached = cache.listing(path, now: clock()) else { return nil }
+        return try await completed(cached, in: path)
+    }
+
+    /// The page of `path`'s listing `token` names (see `DirectoryListing.page`); the first may be
+    /// one a lookup's directory probe brought back.
+    func listingPage(_ path: String, token: String?, first: Bool) async throws(FSError) -> DirectoryListing.Page {
+        let answer = first ? probePages.take(for: path, generation: cache.generation, now: clock(),
+                                             maxAge: configuration.attributeTimeout) : nil
+        return try await mappingErrors {
+            try await listing.page(path, token: token, answer: answer) { [self] in previousStat($0) }
         }
-        return try await completed(entries, in: path)
+    }
+
+    /// Stores a listing read to its end (by a streaming readdir), unless a local change happened
+    /// since `generation`.
+    func storeListing(_ path: String, entries: [ListedEntry], marker: Bool, generation: UInt64) {
+        cache.storeListing(path, entries: entries, now: clock(), ifGeneration: generation)
+        if marker { cache.noteMarker(path) }
     }
 
     /// What a new listing may keep of a child's last known stat while its ETag is unchanged: a
@@ -49,18 +50,26 @@ extension Superblock {
         guard !configuration.listingOnly, entries.contains(where: { $0.stat.needsMetadata }) else { return entries }
         let now = clock()
         let generation = cache.generation
+        let out = try await withStoredAttributes(entries, in: directory)
+        cache.storeListing(directory, entries: out, now: now, ifGeneration: generation)
+        return out
+    }
+
+    /// `entries` with the stored attributes of those known only from the listing (one HEAD each,
+    /// `parallelism` at a time, shared with lookups of the same names); entries gone meanwhile are
+    /// left out. Listing-only mounts take them as they are.
+    func withStoredAttributes(_ entries: [ListedEntry], in directory: String) async throws(FSError) -> [ListedEntry] {
+        guard !configuration.listingOnly, entries.contains(where: { $0.stat.needsMetadata }) else { return entries }
         let stats: [NodeStat?] = try await mappingErrors {
             try await boundedMap(entries, limit: configuration.parallelism) { [self] entry in
                 guard entry.stat.needsMetadata else { return entry.stat }
                 do throws(FSError) {
-                    return try await stat(KeyMapping.child(directory, entry.name))
+                    return try await storedAttributes(KeyMapping.child(directory, entry.name), listed: entry.stat)
                 } catch where error.errno == ENOENT {
                     return nil
                 }
             }
         }
-        let out = zip(entries, stats).compactMap { entry, stat in stat.map { ListedEntry(name: entry.name, stat: $0) } }
-        cache.storeListing(directory, entries: out, now: now, ifGeneration: generation)
-        return out
+        return zip(entries, stats).compactMap { entry, stat in stat.map { ListedEntry(name: entry.name, stat: $0) } }
     }
 }

@@ -45,7 +45,7 @@ final class Superblock: Sendable {
         self.mountTime = Timestamp(clock())
         self.cache = AttributeCache(attributeTimeout: configuration.attributeTimeout,
                                     negativeTimeout: configuration.negativeTimeout,
-                                    maxEntries: configuration.maxCachedEntries)
+                                    maxEntries: configuration.maxCachedEntries ?? AttributeCache.defaultMaxEntries)
         self.bursts = Mutex(LookupBursts(window: configuration.attributeTimeout))
         self.logger = logger
         self.localStat = localStat
@@ -84,6 +84,14 @@ final class Superblock: Sendable {
         }
         if found.needsMetadata && !configuration.listingOnly { found = try await complete(path, listed: found) }
         return directoryTimes.apply(path, to: found)
+    }
+
+    /// The stored attributes of `path`, listed as `listed`: from this mount's own unsaved file or
+    /// a fresh cached answer that has them, else one HEAD (`complete`).
+    func storedAttributes(_ path: String, listed: NodeStat) async throws(FSError) -> NodeStat {
+        if let local = localStat(path) { return local }
+        if case .hit(let known) = cache.lookup(path, now: clock()), !known.needsMetadata { return known }
+        return try await complete(path, listed: listed)
     }
 
     /// Asks the store about `path` and caches the answer, unless a local change happened meanwhile.

@@ -73,4 +73,52 @@ import Testing
         for i in 0..<10_000 { cache.store("new\(i)", Self.file, now: t0 + 5) }
         #expect(cache.count <= 10_000)
     }
+
+    @Test func aListingTooBigForTheBoundIsNotKeptAndPushesNothingOut() {
+        let cache = AttributeCache(attributeTimeout: 60, negativeTimeout: 5, maxEntries: 1000)
+        let t0 = Date(timeIntervalSince1970: 1000)
+        #expect(cache.largestListing == 500)
+        cache.storeListing("small", entries: [ListedEntry(name: "x", stat: Self.file)], now: t0)
+        let big = (0..<501).map { ListedEntry(name: String(format: "n%04d", $0), stat: Self.file) }
+        cache.storeListing("big", entries: big, now: t0)
+        #expect(cache.listing("big", now: t0) == nil)
+        #expect(cache.lookup("big/n0001", now: t0) == .unknown)
+        #expect(cache.listing("small", now: t0)?.count == 1, "the small listing stays")
+    }
+
+    /// One sorted array answers lookups by the bytes of a name: two names Swift's `==` calls equal
+    /// (composed and decomposed é) are two entries, as they are two keys in OSS.
+    @Test func listedNamesAreFoundByTheirBytes() {
+        let cache = AttributeCache(attributeTimeout: 60, negativeTimeout: 5)
+        let t0 = Date(timeIntervalSince1970: 1000)
+        let composed = "caf\u{e9}", decomposed = "cafe\u{301}"
+        var other = Self.file
+        other.size = 2
+        // Out of order on purpose: the cache sorts what it is given.
+        cache.storeListing("d", entries: [ListedEntry(name: composed, stat: other), ListedEntry(name: decomposed, stat: Self.file),
+                                          ListedEntry(name: "a", stat: Self.file)], now: t0)
+        #expect(cache.lookup("d/" + composed, now: t0) == .hit(other))
+        #expect(cache.lookup("d/" + decomposed, now: t0) == .hit(Self.file))
+        #expect(cache.listing("d", now: t0)?.map(\.name) == ["a", decomposed, composed])
+        // A local create and removal are seen at once and folded in order when listed.
+        cache.noteLocalChange("d/b", other, now: t0)
+        cache.noteLocalChange("d/a", nil, now: t0)
+        #expect(cache.lookup("d/b", now: t0) == .hit(other))
+        #expect(cache.lookup("d/a", now: t0) == .absent)
+        #expect(cache.listing("d", now: t0)?.map(\.name) == ["b", decomposed, composed])
+    }
+
+    /// A listed name costs what its `NodeStat` costs, a million times over: the rare fields
+    /// live out of line (issue 19).
+    @Test func aListedStatStaysSmall() {
+        #expect(MemoryLayout<NodeStat>.stride <= 88)
+        var link = Self.file
+        link.linkText = "target"
+        let copy = link
+        link.linkText = "other"
+        #expect(copy.linkText == "target", "the out-of-line fields are copied on write")
+        #expect(link != copy)
+        link.linkText = "target"
+        #expect(link == copy)
+    }
 }

@@ -41,4 +41,17 @@ import Testing
         table.forget(InodeTable.root, count: 10)
         #expect(table.path(of: InodeTable.root) == "")
     }
+
+    /// After the kernel forgets most inodes (a huge `ls -l` then memory pressure), the tables are
+    /// rebuilt to their size rather than keeping their largest capacity.
+    @Test func theTableShrinksWhenMostInodesAreForgotten() {
+        let table = InodeTable()
+        let inodes = (0..<50_000).map { table.reference("big/f\($0)", kind: .file) }
+        let peak = table.capacity
+        for ino in inodes.dropFirst(100) { table.forget(ino, count: 1) }
+        #expect(table.count == 101)
+        #expect(table.capacity < peak / 8)
+        #expect(table.path(of: inodes[5]) == "big/f5", "the inodes still referenced keep their paths")
+        #expect(table.inode(of: "big/f99") == inodes[99])
+    }
 }
