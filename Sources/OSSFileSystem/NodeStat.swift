@@ -29,30 +29,15 @@ struct NodeStat: Sendable, Equatable {
     private var details: DetailsBox?
 
     /// `x-oss-meta-ctime` when present, else `mtime`.
-    var ctime: Timestamp? {
-        get { details?.value.ctime }
-        set { changeDetails { $0.ctime = newValue } }
-    }
-    var contentType: String? {
-        get { details?.value.contentType }
-        set { changeDetails { $0.contentType = newValue } }
-    }
+    var ctime: Timestamp? { get { self[\.ctime] } set { self[\.ctime] = newValue } }
+    var contentType: String? { get { self[\.contentType] } set { self[\.contentType] = newValue } }
     /// Cache-Control, Content-Disposition, ... (`ContentHeaders.names`): carried into every
     /// rewrite or metadata copy, which would otherwise drop them.
-    var contentHeaders: [String: String] {
-        get { details?.value.contentHeaders ?? [:] }
-        set { changeDetails { $0.contentHeaders = newValue } }
-    }
+    var contentHeaders: [String: String] { get { self[\.contentHeaders] } set { self[\.contentHeaders] = newValue } }
     /// Links: what readlink returns.
-    var linkText: String? {
-        get { details?.value.linkText }
-        set { changeDetails { $0.linkText = newValue } }
-    }
+    var linkText: String? { get { self[\.linkText] } set { self[\.linkText] = newValue } }
     /// Native links: the raw OSS target key.
-    var linkTargetKey: String? {
-        get { details?.value.linkTargetKey }
-        set { changeDetails { $0.linkTargetKey = newValue } }
-    }
+    var linkTargetKey: String? { get { self[\.linkTargetKey] } set { self[\.linkTargetKey] = newValue } }
 
     private struct Details: Sendable, Equatable {
         var ctime: Timestamp?
@@ -66,20 +51,25 @@ struct NodeStat: Sendable, Equatable {
         }
     }
 
-    /// Never changed while shared: `changeDetails` copies it first.
+    /// Never changed while shared: a change copies it first.
     private final class DetailsBox: @unchecked Sendable {
         var value: Details
         init(_ value: Details) { self.value = value }
     }
 
-    private mutating func changeDetails(_ change: (inout Details) -> Void) {
-        if details == nil || !isKnownUniquelyReferenced(&details) {
-            var value = details?.value ?? Details()
-            change(&value)
-            details = value.isEmpty ? nil : DetailsBox(value)
-        } else {
-            change(&details!.value)
-            if details!.value.isEmpty { details = nil }
+    /// One of the out-of-line fields; the box is copied before a change when shared, and goes
+    /// when nothing is left in it.
+    private subscript<Value>(field: WritableKeyPath<Details, Value>) -> Value {
+        get { (details?.value ?? Details())[keyPath: field] }
+        set {
+            if details == nil || !isKnownUniquelyReferenced(&details) {
+                var value = details?.value ?? Details()
+                value[keyPath: field] = newValue
+                details = value.isEmpty ? nil : DetailsBox(value)
+            } else {
+                details!.value[keyPath: field] = newValue
+                if details!.value.isEmpty { details = nil }
+            }
         }
     }
 
