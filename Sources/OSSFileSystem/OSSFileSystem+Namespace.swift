@@ -156,17 +156,20 @@ extension OSSFileSystem {
     }
 
     /// Writes a marker for `directory` when it was implicit and its last key just went, so removing
-    /// a directory's last entry does not remove the directory (as on a local disk).
+    /// a directory's last entry does not remove the directory (as on a local disk). One listing of
+    /// one key while others remain, and nothing cached is dropped then: `rm -rf` of an implicit
+    /// directory costs a DeleteObject and this listing per file, not a lookup of every next name.
     func keepDirectory(_ directory: String) async throws(FSError) {
         guard !directory.isEmpty, cachedStat(directory)?.hasMarker != true else { return }
         let dirPrefix = keys.directoryPrefix(directory)
-        try await mappingErrors {
+        let emptied = try await mappingErrors {
             let page = try await store.listObjects(prefix: dirPrefix, delimiter: nil, continuationToken: nil, maxKeys: 1)
-            guard page.contents.isEmpty else { return }
+            guard page.contents.isEmpty else { return false }
             try await store.putObject(dirPrefix, body: .bytes(Data()),
                                       options: WriteOptions(userMetadata: newObjectMetadata(mode: UInt32(S_IFDIR) | (0o755 & ~configuration.umask),
                                                                                             context: CallerContext(uid: configuration.uid, gid: configuration.gid))))
+            return true
         }
-        superblock.invalidate(directory)
+        if emptied { superblock.invalidate(directory) }
     }
 }

@@ -50,4 +50,24 @@ final class BigDirectoryMountTests: MountTestCase {
         XCTAssertEqual(lines.count, 2501, "a total line and 2,500 entries")
         XCTAssertTrue(lines.last!.hasPrefix("-rw-------"), "the last page's entry shows its stored mode 0600: \(lines.last!)")
     }
+
+    /// A reader that deletes as it goes (Python's scandir reads in batches between the unlinks):
+    /// the pages after the first continue from the last key listed, so no name is skipped. `big`
+    /// exists only as a prefix: each unlink checks with one listing of one key whether it was the
+    /// last (then a marker keeps the empty directory), and drops nothing cached, so the next
+    /// unlink needs no lookup (it cost three listings and a HEAD per file before).
+    func testDeletingWhileReadingRemovesEveryName() throws {
+        let m = try mount(options: ["listing_only"])
+        try sh(m, "stat big > /dev/null")
+        let before = try server.stats()
+        let script = "import os\nn = 0\nfor e in os.scandir('big'):\n    os.unlink(e.path); n += 1\nprint(n, len(os.listdir('big')))"
+        XCTAssertEqual(try sh(m, "python3 -c \(q(script))").trimmingCharacters(in: .whitespacesAndNewlines), "2500 0")
+        let spent = TestServer.difference(try server.stats(), before)
+        XCTAssertEqual(spent["DeleteObject", default: 0], 2500, "\(spent)")
+        // One per unlink, plus the pages of both readings and a lookup or two.
+        XCTAssertLessThanOrEqual(spent["ListObjectsV2", default: 0], 2500 + 15, "\(spent)")
+        XCTAssertLessThanOrEqual(spent["HeadObject", default: 0], 2, "\(spent)")
+        XCTAssertEqual(try keys(prefix: "big/"), ["big/"], "only the marker that keeps the emptied directory")
+        try sh(m, "test -d big")
+    }
 }
