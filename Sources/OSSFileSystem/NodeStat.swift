@@ -83,8 +83,17 @@ struct NodeStat: Sendable, Equatable {
          storageClass: String? = nil, objectType: ObjectType? = nil, contentType: String? = nil) {
         self.kind = kind; self.size = size; self.mtime = mtime; self.etag = etag; self.userMetadata = userMetadata
         self.storageClass = storageClass; self.objectType = objectType
-        if let contentType { self.contentType = contentType }
+        if let contentType { self.contentType = Self.shared(contentType) }
         if let userMetadata { applyTimes(userMetadata) }
+    }
+
+    /// The content types most objects have, as constants: a HEAD's answer is a fresh string, and a
+    /// cache of a million answers would hold a million copies of `application/octet-stream`.
+    private static let commonContentTypes = ["application/octet-stream", "text/plain", "binary/octet-stream",
+                                             "application/x-directory"]
+
+    private static func shared(_ contentType: String) -> String {
+        commonContentTypes.first { $0.utf8.elementsEqual(contentType.utf8) } ?? contentType
     }
 
     static func directory(mtime: Timestamp = Timestamp(seconds: 0), marker: Bool = false,

@@ -120,5 +120,13 @@ import Testing
         #expect(link != copy)
         link.linkText = "target"
         #expect(link == copy)
+        // HEAD answers bring fresh strings; the common content type is kept once, not per name.
+        let fresh = { String(decoding: Array("application/octet-stream".utf8), as: UTF8.self) }
+        let a = NodeStat(kind: .file, size: 1, mtime: Timestamp(seconds: 0), etag: nil, userMetadata: [:], contentType: fresh())
+        let b = NodeStat(kind: .file, size: 1, mtime: Timestamp(seconds: 0), etag: nil, userMetadata: [:], contentType: fresh())
+        let storage = { (stat: NodeStat) in stat.contentType?.utf8.withContiguousStorageIfAvailable { UInt(bitPattern: $0.baseAddress) } }
+        #expect(storage(a) != nil)
+        #expect(storage(a) == storage(b))
+        #expect(a.contentType == "application/octet-stream")
     }
 }
