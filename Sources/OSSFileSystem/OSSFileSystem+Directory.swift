@@ -21,7 +21,7 @@ extension OSSFileSystem {
         let path = try path(of: ino)
         let index = Int(clamping: offset)
         var stream = handles.directoryStream(handle)
-        if stream == nil || offset == 0 || (index >= 2 && index - 2 < stream!.start) {
+        if stream == nil || offset == 0 || max(index, 2) - 2 < stream!.start {
             stream = try await openStream(path)
         }
         while index - 2 >= stream!.end && !stream!.finished {

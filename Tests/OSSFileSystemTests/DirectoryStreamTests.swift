@@ -62,6 +62,10 @@ import Testing
         #expect(rest.map(\.name) == Array(expected[8...]))
         let again = try await h.fs.readdir(ino, handle: handle, offset: first[9].offset, limit: 5, plus: false)
         #expect(again.map(\.name) == Array(expected[8..<13]))
+        // Back to just after "." (telldir there, seekdir later): "..", then the listing's start.
+        _ = try await h.fs.readdir(ino, handle: handle, offset: rest.last!.offset, limit: 10, plus: false)
+        let fromDot = try await h.fs.readdir(ino, handle: handle, offset: first[0].offset, limit: 4, plus: false)
+        #expect(fromDot.map(\.name) == [".."] + expected[0..<3])
         await h.fs.releasedir(ino, handle: handle)
 
         // Too big to keep: the next listing asks the store again.
