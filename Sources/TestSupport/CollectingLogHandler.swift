@@ -14,9 +14,8 @@ public struct CollectingLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
-        append(message.description)
+    public func log(event: LogEvent) {
+        append(event.message.description)
     }
 }
 

@@ -115,15 +115,14 @@ struct LogSinkHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String,
-             file: String, function: String, line: UInt) {
+    func log(event: LogEvent) {
         let mapped: LogLevel
-        switch level {
+        switch event.level {
         case .trace, .debug: mapped = .debug
         case .info, .notice: mapped = .info
         case .warning: mapped = .warning
         case .error, .critical: mapped = .error
         }
-        sink.write(mapped, message.description)
+        sink.write(mapped, event.message.description)
     }
 }
