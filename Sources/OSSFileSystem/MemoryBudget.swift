@@ -123,7 +123,7 @@ public struct MemoryBudget: Sendable, Equatable {
         let loads = min(bounded.parallelism, bounded.stagingLoadsInFlight ?? .max)
         let bounds = "read-ahead up to \(Self.size(bounded.maxPrefetchBytes)) per open file,"
             + " \(loads) ranged GETs of \(Self.size(StagedFile.loadChunk)) per file copied into staging"
-            + (bounded.maxCachedEntries.map { ", \($0) cached names" } ?? "")
+            + ", \(bounded.maxCachedEntries ?? AttributeCache.defaultMaxEntries) cached names"
         guard let limit, let budget = bytes else { return "memory budget: none (no cgroup memory limit); " + bounds }
         return "memory budget: \(Self.size(budget)) (\(Int(Self.share * 100))% of the cgroup limit \(Self.size(limit))"
             + " in \(source ?? "?")): " + bounds

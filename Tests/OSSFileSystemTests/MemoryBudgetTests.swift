@@ -101,7 +101,7 @@ final class MemoryBudgetTests: XCTestCase {
         XCTAssertNil(large.stagingLoadsInFlight)
         XCTAssertEqual(MemoryBudget(limit: nil, source: nil).describe(configuration),
                        "memory budget: none (no cgroup memory limit); read-ahead up to 256 MiB per open file,"
-                       + " 16 ranged GETs of 8 MiB per file copied into staging")
+                       + " 16 ranged GETs of 8 MiB per file copied into staging, 400000 cached names")
     }
 
     func testTheCacheForgetsNamesBeyondItsBoundAndStaysCorrect() {
