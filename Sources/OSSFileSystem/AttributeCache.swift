@@ -109,7 +109,9 @@ final class AttributeCache: Sendable {
     /// holds are still answered from the listing (`lookup`).
     static let defaultEntryBudget = 100_000
     /// Paths plus listed names held when the memory budget sets no bound (no cgroup limit): about
-    /// 50 MB of listings; a directory of more than half of it is listed again by each readdir.
+    /// 50 MB of names known from listings, about 130 MB when each carries what its HEAD said
+    /// (measured at a million names); a directory of more than half of it is listed again by
+    /// each readdir.
     static let defaultMaxEntries = 400_000
 
     private let state = Mutex(State())
