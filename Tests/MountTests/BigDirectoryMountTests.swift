@@ -43,8 +43,8 @@ final class BigDirectoryMountTests: MountTestCase {
     /// With stored attributes (the default), every name on every page gets them.
     func testLongListingOfEveryPageCarriesStoredAttributes() throws {
         let client = try server.client()
-        try runBlocking { try await client.putObject("big/f2499", body: .bytes(Data("x".utf8)),
-                                                    options: WriteOptions(userMetadata: ["mode": "33152"])) }
+        _ = try runBlocking { try await client.putObject("big/f2499", body: .bytes(Data("x".utf8)),
+                                                        options: WriteOptions(userMetadata: ["mode": "33152"])) }
         let m = try mount()
         let lines = try sh(m, "ls -ln big").split(separator: "\n")
         XCTAssertEqual(lines.count, 2501, "a total line and 2,500 entries")

@@ -107,7 +107,7 @@ final class MetricsMountTests: MountTestCase {
 
         // With every request refused, the upload of close() stays in flight until the storm ends.
         try server.process.startQpsLimitStorm(seconds: 600)
-        FileManager.default.createFile(atPath: sentinel, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: sentinel, contents: nil), "cannot create \(sentinel)")
         XCTAssertTrue(eventually(timeout: 60) { sample((try? get(port, "/metrics").body) ?? "", "ossfuse_uploads_in_flight") == 1 },
                       "the upload at close was never seen in flight")
         try server.process.startQpsLimitStorm(seconds: 0)
