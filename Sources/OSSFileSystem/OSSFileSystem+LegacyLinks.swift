@@ -8,8 +8,11 @@ extension OSSFileSystem {
     /// also kept in `x-oss-meta-ossfuse-target` when it fits, so one HEAD reads it.
     ///
     /// `replacing == false`: an existing key gives FileAlreadyExists (EEXIST). `replacing == true`: an
-    /// existing object is deleted first (AppendObject cannot overwrite). A store without
-    /// AppendObject gets a PutObject (a Normal object, seen as a link only on lookup).
+    /// existing object is deleted first (AppendObject cannot overwrite, CopyObject cannot copy an
+    /// appendable object). Between the delete and the append the link does not exist, so if that
+    /// append fails (a fault, a dropped connection) the link is written with PutObject instead,
+    /// which the client retries and which replaces whatever the failed append may have left: a
+    /// Normal object, seen as a link on lookup. A store without AppendObject gets a PutObject too.
     /// Returns the stored object's type.
     func writeLegacyLink(_ path: String, text: String, metadata: [String: String], replacing: Bool) async throws -> ObjectType {
         let key = keys.objectKey(path)
@@ -20,23 +23,29 @@ extension OSSFileSystem {
         metadata[SymlinkTarget.keptTextMetadata] = encoded.utf8.count <= Self.maxKeptLegacyBytes ? encoded : nil
         let options = WriteOptions(userMetadata: metadata)
         let body = UploadBody.bytes(Data(text.utf8))
-        for attempt in 0..<2 {
-            do {
-                _ = try await store.appendObject(key, position: 0, body: body, options: options)
-                return .appendable
-            } catch let error as OSSError where error.is(oneOf: .objectNotAppendable, .positionNotEqualToLength) {
-                guard replacing, attempt == 0 else {
-                    throw OSSError(.fileAlreadyExists)
-                }
-                try await store.deleteObject(key)
-            } catch let error as OSSError where error.is(.notImplemented) || error.httpStatus == 405 || error.httpStatus == 501 {
-                var put = options
-                put.forbidOverwrite = !replacing
-                try await store.putObject(key, body: body, options: put)
-                return .normal
-            }
+        do {
+            _ = try await store.appendObject(key, position: 0, body: body, options: options)
+            return .appendable
+        } catch let error as OSSError where error.is(oneOf: .objectNotAppendable, .positionNotEqualToLength) {
+            guard replacing else { throw OSSError(.fileAlreadyExists) }
+        } catch let error as OSSError where error.is(.notImplemented) || error.httpStatus == 405 || error.httpStatus == 501 {
+            var put = options
+            put.forbidOverwrite = !replacing
+            try await store.putObject(key, body: body, options: put)
+            return .normal
         }
-        throw OSSError(.fileAlreadyExists)
+        try await store.deleteObject(key)
+        do {
+            _ = try await store.appendObject(key, position: 0, body: body, options: options)
+            return .appendable
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            superblock.log("legacy link \(key): appending it again failed (\(error)); writing it as a Normal object",
+                           level: .warning)
+            try await store.putObject(key, body: body, options: options)
+            return .normal
+        }
     }
 
     /// Largest percent-encoded text kept in metadata beside the body (user metadata is 8 KB in all).

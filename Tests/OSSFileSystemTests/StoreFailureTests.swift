@@ -49,4 +49,27 @@ import Testing
         // Nothing failed is remembered: the next listing works.
         #expect(try await fs.readdir(1, handle: handle, offset: 0, limit: 10, plus: false).map(\.name) == [".", "..", "x", "y"])
     }
+
+    /// Rewriting a legacy link (a time set on `ln -s /etc/hostname l`, as `cp -a` does) deletes it
+    /// and appends it again: when that append fails, the link is written with PutObject instead,
+    /// never left deleted (found by the reliability suite's faults scenario, `cp -a` at a 10 %
+    /// fault rate: the link was gone).
+    @Test func aLegacyLinkWhoseRewriteFailsHalfWayIsStillALink() async throws {
+        let h = try await Harness(.memory)
+        let memory = try #require(h.raw as? InMemoryObjectStore)
+        _ = try await h.ln("/etc/hostname", "l")
+        #expect(await memory.storedObject("l")?.type == .appendable)
+        // The first append finds the object (as OSS answers); the one after the delete fails.
+        await memory.injectFailure(.appendObject, OSSError(.positionNotEqualToLength))
+        await memory.injectFailure(.appendObject, TransportError(.connection, "connection dropped"))
+        let mtime = Timestamp(seconds: 1_600_000_000)
+        _ = try await h.setattr("l", AttributeChanges(atime: mtime, mtime: mtime))
+        let stored = try #require(await memory.storedObject("l"))
+        #expect(stored.type == .normal)
+        #expect(String(decoding: stored.data, as: UTF8.self) == "/etc/hostname")
+        let other = h.remount()
+        #expect(try await h.readlink("l", on: other) == "/etc/hostname")
+        #expect(try await h.lstat("l", on: other).mtime == mtime)
+        #expect(h.log.lines.contains { $0.contains("appending it again failed") })
+    }
 }
